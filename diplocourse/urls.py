@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "diplocourse administration"
+admin.site.site_title = "diplocourse admin"
+admin.site.index_title = "Courses and people"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
+    path("", include("lessons.urls")),
+]

@@ -1,0 +1,107 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from lessons.models import Course, KeyTerm, Lesson, LessonProgress, Module, Source
+
+
+class PublishActionsMixin:
+    """Bulk publish / unpublish for any model with an `is_published` flag."""
+
+    actions = ["publish", "unpublish"]
+
+    def _set_published(self, request, queryset, value: bool):
+        count = queryset.update(is_published=value)
+        verb = _("published") if value else _("moved to draft")
+        self.message_user(
+            request,
+            ngettext("%(count)d item %(verb)s.", "%(count)d items %(verb)s.", count) % {"count": count, "verb": verb},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Publish selected items"), permissions=["change"])
+    def publish(self, request, queryset):
+        self._set_published(request, queryset, True)
+
+    @admin.action(description=_("Move selected items to draft"), permissions=["change"])
+    def unpublish(self, request, queryset):
+        self._set_published(request, queryset, False)
+
+
+class SourceInline(admin.TabularInline):
+    model = Source
+    extra = 0
+
+
+class ModuleInline(admin.TabularInline):
+    model = Module
+    fields = ["position", "title", "slug", "is_published"]
+    prepopulated_fields = {"slug": ["title"]}
+    show_change_link = True
+    extra = 0
+
+
+@admin.register(Course)
+class CourseAdmin(PublishActionsMixin, admin.ModelAdmin):
+    list_display = ["title", "slug", "is_published", "updated_at"]
+    list_filter = ["is_published"]
+    search_fields = ["title", "summary"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [ModuleInline, SourceInline]
+
+
+class LessonInline(admin.TabularInline):
+    model = Lesson
+    fields = ["position", "title", "slug", "is_published", "word_count"]
+    readonly_fields = ["word_count"]
+    prepopulated_fields = {"slug": ["title"]}
+    show_change_link = True
+    extra = 0
+
+
+@admin.register(Module)
+class ModuleAdmin(PublishActionsMixin, admin.ModelAdmin):
+    list_display = ["title", "course", "position", "is_published"]
+    list_editable = ["position", "is_published"]
+    list_filter = ["course", "is_published"]
+    list_select_related = ["course"]
+    search_fields = ["title", "summary"]
+    prepopulated_fields = {"slug": ["title"]}
+    ordering = ["course", "position"]
+    inlines = [LessonInline]
+
+
+class KeyTermInline(admin.TabularInline):
+    model = KeyTerm
+    extra = 1
+
+
+@admin.register(Lesson)
+class LessonAdmin(PublishActionsMixin, admin.ModelAdmin):
+    list_display = ["title", "module", "position", "is_published", "word_count", "updated_at"]
+    list_editable = ["position"]
+    list_filter = ["course", "module", "is_published"]
+    list_select_related = ["module", "course"]
+    search_fields = ["title", "summary", "body"]
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["sources"]
+    readonly_fields = ["word_count", "updated_at"]
+    ordering = ["course", "module__position", "position"]
+    inlines = [KeyTermInline]
+    fieldsets = [
+        (None, {"fields": ["module", "title", "slug", "position", "is_published"]}),
+        (_("Content"), {"fields": ["summary", "objectives", "body", "sources"]}),
+        (_("Facts"), {"fields": ["word_count", "updated_at"]}),
+    ]
+
+
+@admin.register(LessonProgress)
+class LessonProgressAdmin(admin.ModelAdmin):
+    list_display = ["user", "lesson", "status", "last_viewed_at", "completed_at"]
+    list_filter = ["status", "lesson__course", "lesson__module"]
+    list_select_related = ["user", "lesson"]
+    search_fields = ["user__username", "lesson__title"]
+    readonly_fields = ["user", "lesson", "status", "started_at", "last_viewed_at", "completed_at"]
+
+    def has_add_permission(self, request):
+        return False

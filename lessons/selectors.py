@@ -1,0 +1,178 @@
+"""Reads that span courses, modules, lessons and progress; each runs a fixed number of queries."""
+
+from dataclasses import dataclass, field
+
+from django.db.models.functions import Lower
+from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.http import Http404
+
+from lessons.models import Course, KeyTerm, Lesson, LessonProgress, LessonStatus, Module
+
+
+@dataclass
+class LessonEntry:
+    lesson: Lesson
+    status: str = LessonStatus.NOT_STARTED
+
+    @property
+    def status_label(self) -> str:
+        return LessonStatus(self.status).label
+
+    @property
+    def is_completed(self) -> bool:
+        return self.status == LessonStatus.COMPLETED
+
+
+def _percent(done: int, total: int) -> int:
+    return round(100 * done / total) if total else 0
+
+
+@dataclass
+class ModuleEntry:
+    module: Module
+    lessons: list[LessonEntry] = field(default_factory=list)
+
+    @property
+    def completed_count(self) -> int:
+        return sum(entry.is_completed for entry in self.lessons)
+
+    @property
+    def percent(self) -> int:
+        return _percent(self.completed_count, len(self.lessons))
+
+
+@dataclass
+class CourseOutline:
+    course: Course
+    modules: list[ModuleEntry]
+    continue_lesson: Lesson | None
+
+    @property
+    def lesson_count(self) -> int:
+        return sum(len(module.lessons) for module in self.modules)
+
+    @property
+    def completed_count(self) -> int:
+        return sum(module.completed_count for module in self.modules)
+
+    @property
+    def percent(self) -> int:
+        return _percent(self.completed_count, self.lesson_count)
+
+
+def course_get(*, slug: str, user) -> Course:
+    """The course a user may see, or 404 (drafts are hidden from students)."""
+    try:
+        return Course.objects.visible_to(user).get(slug=slug)
+    except Course.DoesNotExist:
+        raise Http404("No such course.") from None
+
+
+def course_list(*, user):
+    return Course.objects.visible_to(user).order_by("title")
+
+
+def course_outline(*, course: Course, user) -> CourseOutline:
+    """Modules with their visible lessons, each lesson's status for `user`, and where to continue.
+
+    Three queries whatever the course size: modules, lessons, the user's progress.
+    """
+    lessons = Lesson.objects.visible_to(user).only(
+        "id", "slug", "title", "summary", "position", "is_published", "word_count", "module_id", "course_id"
+    )
+    modules = list(
+        Module.objects.visible_to(user)
+        .filter(course=course)
+        .order_by("position", "id")
+        .prefetch_related(Prefetch("lessons", queryset=lessons.order_by("position", "id")))
+    )
+    progress = {}
+    if user.is_authenticated:
+        progress = {
+            row.lesson_id: row
+            for row in LessonProgress.objects.filter(user=user, lesson__course=course).only(
+                "lesson_id", "status", "last_viewed_at"
+            )
+        }
+    entries = []
+    for module in modules:
+        module.course = course
+        entry = ModuleEntry(module=module)
+        for lesson in module.lessons.all():
+            lesson.course, lesson.module = course, module
+            row = progress.get(lesson.id)
+            entry.lessons.append(LessonEntry(lesson=lesson, status=row.status if row else LessonStatus.NOT_STARTED))
+        entries.append(entry)
+    return CourseOutline(course=course, modules=entries, continue_lesson=_continue_lesson(entries, progress))
+
+
+def _continue_lesson(modules: list[ModuleEntry], progress: dict) -> Lesson | None:
+    """The lesson last opened and not finished, else the first one not completed."""
+    unfinished = [entry.lesson for module in modules for entry in module.lessons if not entry.is_completed]
+    opened = [lesson for lesson in unfinished if lesson.id in progress]
+    if opened:
+        return max(opened, key=lambda lesson: progress[lesson.id].last_viewed_at)
+    return unfinished[0] if unfinished else None
+
+
+@dataclass
+class LessonPage:
+    lesson: Lesson
+    previous: Lesson | None
+    next: Lesson | None
+
+
+def lesson_page(*, course: Course, slug: str, user) -> LessonPage:
+    """A lesson the user may open and its neighbours in reading order, or 404."""
+    try:
+        lesson = (
+            Lesson.objects.visible_to(user)
+            .filter(course=course)
+            .select_related("module")
+            .prefetch_related("key_terms", "sources")
+            .get(slug=slug)
+        )
+    except Lesson.DoesNotExist:
+        raise Http404("No such lesson.") from None
+    lesson.course = lesson.module.course = course
+    sequence = list(
+        Lesson.objects.visible_to(user).filter(course=course).in_reading_order().only("id", "slug", "title", "course_id")
+    )
+    index = next(i for i, item in enumerate(sequence) if item.id == lesson.id)
+    for neighbour in sequence:
+        neighbour.course = course
+    return LessonPage(
+        lesson=lesson,
+        previous=sequence[index - 1] if index > 0 else None,
+        next=sequence[index + 1] if index + 1 < len(sequence) else None,
+    )
+
+
+def lesson_search(*, course: Course, user, query: str) -> list[Lesson]:
+    """Lessons whose title, summary or body contain `query`; title matches first."""
+    matches = Q(title__icontains=query) | Q(summary__icontains=query) | Q(body__icontains=query)
+    results = list(
+        Lesson.objects.visible_to(user)
+        .filter(matches, course=course)
+        .select_related("module")
+        .annotate(rank=Case(When(title__icontains=query, then=Value(0)), default=Value(1), output_field=IntegerField()))
+        .order_by("rank", "module__position", "position")
+        .defer("body", "body_html")
+    )
+    for lesson in results:
+        lesson.course = course
+    return results
+
+
+def course_glossary(*, course: Course, user) -> list[KeyTerm]:
+    """Key terms of the lessons a user may open, alphabetically, each with its lesson."""
+    lessons = Lesson.objects.visible_to(user).filter(course=course)
+    terms = list(
+        KeyTerm.objects.filter(lesson__in=lessons)
+        .select_related("lesson")
+        .only("term", "definition", "lesson__slug", "lesson__title", "lesson__course_id")
+        .order_by(Lower("term"), "lesson__title")
+    )
+    for term in terms:
+        term.lesson.course = course
+    return terms

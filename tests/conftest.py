@@ -1,0 +1,55 @@
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from lessons.services import course_load
+from tests.factories import CourseFactory, InstructorFactory, LessonFactory, ModuleFactory, UserFactory
+
+SHIPPED_COURSE = Path(settings.CONTENT_DIR) / "diplomacy-globalization"
+
+
+@pytest.fixture
+def student(db):
+    return UserFactory(username="sam")
+
+
+@pytest.fixture
+def instructor(db):
+    return InstructorFactory(username="ines")
+
+
+@pytest.fixture
+def student_client(client, student):
+    client.force_login(student)
+    return client
+
+
+@pytest.fixture
+def instructor_client(client, instructor):
+    client.force_login(instructor)
+    return client
+
+
+@pytest.fixture
+def course(db):
+    return CourseFactory(title="Test Diplomacy", slug="test-diplomacy")
+
+
+@pytest.fixture
+def lessons(course):
+    """Two modules: three published lessons in the first, one in the second."""
+    first = ModuleFactory(course=course, title="Basics", slug="basics", position=1)
+    second = ModuleFactory(course=course, title="Further", slug="further", position=2)
+    return [
+        LessonFactory(module=first, title="Talking", slug="talking", position=1),
+        LessonFactory(module=first, title="Bargaining", slug="bargaining", position=2),
+        LessonFactory(module=first, title="Treaties", slug="treaties", position=3),
+        LessonFactory(module=second, title="Summits", slug="summits", position=1),
+    ]
+
+
+@pytest.fixture
+def shipped_course(db):
+    """The real course, loaded from content/ as `make run` does."""
+    return course_load(folder=SHIPPED_COURSE).course

@@ -1,0 +1,90 @@
+import factory
+from django.contrib.auth.models import Group, User
+
+from lessons.models import Course, KeyTerm, Lesson, Module, Source
+
+LESSON_BODY = """Opening words of the lesson.
+
+## First idea {#first-idea}
+
+Diplomats talk so that soldiers do not have to. {filler}
+
+## Second idea {#second-idea}
+
+Agreements bind states that choose to sign them. {filler}
+"""
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"learner{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
+    password = factory.django.Password("correct-horse-battery")
+
+
+class InstructorFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"instructor{n}")
+    is_staff = True
+
+    @factory.post_generation
+    def join_instructors(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(Group.objects.get(name="Instructors"))
+
+
+class CourseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Course
+
+    title = factory.Sequence(lambda n: f"Course {n}")
+    slug = factory.Sequence(lambda n: f"course-{n}")
+    summary = "A course for tests."
+    is_published = True
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    course = factory.SubFactory(CourseFactory)
+    key = factory.Sequence(lambda n: f"{n:03d}")
+    title = factory.Sequence(lambda n: f"Essay {n}")
+
+
+class ModuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Module
+
+    course = factory.SubFactory(CourseFactory)
+    title = factory.Sequence(lambda n: f"Module {n}")
+    slug = factory.Sequence(lambda n: f"module-{n}")
+    position = factory.Sequence(lambda n: n)
+    is_published = True
+
+
+class LessonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Lesson
+        skip_postgeneration_save = True
+
+    module = factory.SubFactory(ModuleFactory)
+    title = factory.Sequence(lambda n: f"Lesson {n}")
+    slug = factory.Sequence(lambda n: f"lesson-{n}")
+    summary = "What this lesson is about."
+    objectives = "Explain the first idea\nApply the second idea"
+    body = LESSON_BODY.replace("{filler}", "More words about it. " * 20)
+    position = factory.Sequence(lambda n: n)
+    is_published = True
+
+
+class KeyTermFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = KeyTerm
+
+    lesson = factory.SubFactory(LessonFactory)
+    term = factory.Sequence(lambda n: f"Term {n}")
+    definition = "What the term means."
