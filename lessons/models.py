@@ -147,6 +147,21 @@ class Lesson(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        self.course_id = self.module.course_id
+        self.body_html = render_markdown(self.body)
+        self.sections = [
+            {"anchor": s.anchor, "title": s.title, "level": s.level} for s in extract_sections(self.body_html)
+        ]
+        self.word_count = count_words(strip_tags(self.body_html))
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "body_html", "sections", "word_count"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("lessons:lesson", kwargs={"course_slug": self.course.slug, "lesson_slug": self.slug})
+
     def clean(self):
         errors = {}
         anchors = [section.anchor for section in extract_sections(render_markdown(self.body))]
@@ -165,21 +180,6 @@ class Lesson(models.Model):
                 )
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        self.course_id = self.module.course_id
-        self.body_html = render_markdown(self.body)
-        self.sections = [
-            {"anchor": s.anchor, "title": s.title, "level": s.level} for s in extract_sections(self.body_html)
-        ]
-        self.word_count = count_words(strip_tags(self.body_html))
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "body" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "body_html", "sections", "word_count"}
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return reverse("lessons:lesson", kwargs={"course_slug": self.course.slug, "lesson_slug": self.slug})
 
     @property
     def objective_list(self) -> list[str]:

@@ -2,8 +2,8 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models.functions import Lower
 from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.db.models.functions import Lower
 from django.http import Http404
 
 from lessons.models import Course, KeyTerm, Lesson, LessonProgress, LessonStatus, Module
@@ -136,7 +136,10 @@ def lesson_page(*, course: Course, slug: str, user) -> LessonPage:
         raise Http404("No such lesson.") from None
     lesson.course = lesson.module.course = course
     sequence = list(
-        Lesson.objects.visible_to(user).filter(course=course).in_reading_order().only("id", "slug", "title", "course_id")
+        Lesson.objects.visible_to(user)
+        .filter(course=course)
+        .in_reading_order()
+        .only("id", "slug", "title", "course_id")
     )
     index = next(i for i, item in enumerate(sequence) if item.id == lesson.id)
     for neighbour in sequence:

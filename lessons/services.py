@@ -8,7 +8,7 @@ from pathlib import Path
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from lessons.content import CourseData, LessonData, ModuleData, read_course
+from lessons.content import LessonData, ModuleData, read_course
 from lessons.models import Course, KeyTerm, Lesson, LessonProgress, LessonStatus, Module, Source
 
 
@@ -122,8 +122,15 @@ def course_load(*, folder: Path, force: bool = False) -> LoadReport:
             setattr(instance, name, value)
         instance.save()
 
-    _sync(course, current=current, desired=desired, force=force, label=f"course {data.slug}", report=report,
-          apply=apply_course)
+    _sync(
+        course,
+        current=current,
+        desired=desired,
+        force=force,
+        label=f"course {data.slug}",
+        report=report,
+        apply=apply_course,
+    )
     report.course = course
 
     sources = {source.key: source for source in Source.objects.filter(course=course)}
@@ -135,14 +142,15 @@ def course_load(*, folder: Path, force: bool = False) -> LoadReport:
 
     modules = {module.slug: module for module in Module.objects.filter(course=course)}
     for position, module_data in enumerate(data.modules, start=1):
-        modules[module_data.slug] = _load_module(course, modules.get(module_data.slug), module_data, position,
-                                                 force, report)
+        modules[module_data.slug] = _load_module(
+            course, modules.get(module_data.slug), module_data, position, force, report
+        )
 
     lessons = {
         lesson.slug: lesson
-        for lesson in Lesson.objects.filter(course=course).select_related("module").prefetch_related(
-            "sources", "key_terms"
-        )
+        for lesson in Lesson.objects.filter(course=course)
+        .select_related("module")
+        .prefetch_related("sources", "key_terms")
     }
     for module_data in data.modules:
         module = modules[module_data.slug]
@@ -161,8 +169,9 @@ def _load_module(course, module, data: ModuleData, position: int, force: bool, r
             setattr(instance, name, value)
         instance.save()
 
-    _sync(module, current=current, desired=desired, force=force, label=f"module {data.slug}", report=report,
-          apply=apply)
+    _sync(
+        module, current=current, desired=desired, force=force, label=f"module {data.slug}", report=report, apply=apply
+    )
     return module
 
 
@@ -189,8 +198,9 @@ def _load_lesson(module, lesson, data: LessonData, position: int, sources: dict,
             KeyTerm(lesson=instance, term=term.term, definition=term.definition) for term in data.key_terms
         )
 
-    _sync(lesson, current=current, desired=desired, force=force, label=f"lesson {data.slug}", report=report,
-          apply=apply)
+    _sync(
+        lesson, current=current, desired=desired, force=force, label=f"lesson {data.slug}", report=report, apply=apply
+    )
 
 
 def lesson_visit(*, user, lesson: Lesson) -> LessonProgress:

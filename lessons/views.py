@@ -28,7 +28,11 @@ def lesson_detail(request, course_slug, lesson_slug):
     complete_form = LessonCompleteForm(
         action=reverse("lessons:lesson_complete", kwargs={"course_slug": course.slug, "lesson_slug": lesson_slug})
     )
-    return render(request, "lessons/lesson.html", {"course": course, "page": page, "progress": progress, "complete_form": complete_form})
+    return render(
+        request,
+        "lessons/lesson.html",
+        {"course": course, "page": page, "progress": progress, "complete_form": complete_form},
+    )
 
 
 @require_POST

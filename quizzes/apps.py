@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class QuizzesConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'quizzes'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "quizzes"

@@ -53,3 +53,9 @@ def lessons(course):
 def shipped_course(db):
     """The real course, loaded from content/ as `make run` does."""
     return course_load(folder=SHIPPED_COURSE).course
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Run live-server tests last, as Django does: their flush empties rows made by data migrations."""
+    items.sort(key=lambda item: "live_server" in getattr(item, "fixturenames", ()))
