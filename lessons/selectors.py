@@ -1,12 +1,15 @@
 """Reads that span courses, modules, lessons and progress; each runs a fixed number of queries."""
 
+import re
 from dataclasses import dataclass, field
 
-from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Prefetch, Q
 from django.db.models.functions import Lower
 from django.http import Http404
 
 from lessons.models import Course, KeyTerm, Lesson, LessonProgress, LessonStatus, Module
+
+MAX_SEARCH_WORDS = 8
 
 
 @dataclass
@@ -152,18 +155,24 @@ def lesson_page(*, course: Course, slug: str, user) -> LessonPage:
 
 
 def lesson_search(*, course: Course, user, query: str) -> list[Lesson]:
-    """Lessons whose title, summary or body contain `query`; title matches first."""
-    matches = Q(title__icontains=query) | Q(summary__icontains=query) | Q(body__icontains=query)
-    results = list(
-        Lesson.objects.visible_to(user)
-        .filter(matches, course=course)
-        .select_related("module")
-        .annotate(rank=Case(When(title__icontains=query, then=Value(0)), default=Value(1), output_field=IntegerField()))
-        .order_by("rank", "module__position", "position")
-        .defer("body", "body_html")
-    )
+    """Lessons holding every word of `query` (as a word or the start of one); title matches first.
+
+    The database narrows by substring, then word starts are checked here, so "rcep" finds RCEP
+    but not "perception".
+    """
+    words = query.split()[:MAX_SEARCH_WORDS]
+    candidates = Lesson.objects.visible_to(user).filter(course=course).select_related("module")
+    for word in words:
+        candidates = candidates.filter(Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word))
+    patterns = [re.compile(rf"\b{re.escape(word)}", re.IGNORECASE) for word in words]
+    results = [
+        lesson
+        for lesson in candidates.order_by("module__position", "position")
+        if all(pattern.search(f"{lesson.title}\n{lesson.summary}\n{lesson.body}") for pattern in patterns)
+    ]
     for lesson in results:
         lesson.course = course
+    results.sort(key=lambda lesson: not all(pattern.search(lesson.title) for pattern in patterns))
     return results
 
 

@@ -173,6 +173,14 @@ def test_search_finds_lessons_by_title_and_body(client, course, lessons):
     assert "1 lesson found" in title_hit.text
 
 
+def test_search_matches_word_starts_and_every_word(client, course, lessons):
+    """'treat' finds 'Treaties'; 'ties' does not (it is inside a word); all words must match."""
+    url = reverse("lessons:search", kwargs={"course_slug": course.slug})
+    assert [lesson.title for lesson in client.get(url, {"q": "treat"}).context["results"]] == ["Treaties"]
+    assert client.get(url, {"q": "ties"}).context["results"] == []
+    assert [lesson.title for lesson in client.get(url, {"q": "soldiers treat"}).context["results"]] == ["Treaties"]
+
+
 def test_search_with_no_match_says_so(client, course, lessons):
     """An empty result is explained, not blank."""
     response = client.get(reverse("lessons:search", kwargs={"course_slug": course.slug}), {"q": "zebra"})
