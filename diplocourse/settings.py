@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "accounts",
     "lessons",
     "quizzes",
+    "certificates",
 ]
 
 MIDDLEWARE = [

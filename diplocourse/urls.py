@@ -9,4 +9,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("", include("lessons.urls")),
+    path("", include("quizzes.urls")),
+    path("", include("certificates.urls")),
 ]

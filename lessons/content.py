@@ -66,6 +66,8 @@ class CourseData:
     sources: list[SourceData]
     modules: list[ModuleData] = field(default_factory=list)
     is_published: bool = True
+    sequential_modules: bool = False
+    manifest: dict = field(default_factory=dict)
 
 
 def _read_toml(path: Path) -> dict:
@@ -162,6 +164,8 @@ def read_course(folder: Path) -> CourseData:
         description=manifest.get("description", "").strip(),
         sources=sources,
         is_published=bool(manifest.get("published", True)),
+        sequential_modules=bool(manifest.get("sequential_modules", False)),
+        manifest=manifest,
     )
     seen_lessons: set[str] = set()
     for module_slug in _require(manifest, "modules", list, manifest_path):

@@ -30,6 +30,11 @@ class Course(models.Model):
     is_published = models.BooleanField(
         _("published"), default=False, help_text=_("Students see only published courses.")
     )
+    sequential_modules = models.BooleanField(
+        _("sequential modules"),
+        default=False,
+        help_text=_("A module opens only once the quizzes of the module before it are passed."),
+    )
     content_checksum = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -8,6 +8,7 @@ from django.db.models.functions import Lower
 from django.http import Http404
 
 from lessons.models import Course, KeyTerm, Lesson, LessonProgress, LessonStatus, Module
+from quizzes.selectors import QuizResult, course_quiz_results
 
 MAX_SEARCH_WORDS = 8
 
@@ -16,6 +17,7 @@ MAX_SEARCH_WORDS = 8
 class LessonEntry:
     lesson: Lesson
     status: str = LessonStatus.NOT_STARTED
+    quiz: QuizResult | None = None
 
     @property
     def status_label(self) -> str:
@@ -24,6 +26,15 @@ class LessonEntry:
     @property
     def is_completed(self) -> bool:
         return self.status == LessonStatus.COMPLETED
+
+    @property
+    def done_count(self) -> int:
+        """Progress items finished: the lesson itself, and its quiz when passed."""
+        return self.is_completed + bool(self.quiz and self.quiz.passed)
+
+    @property
+    def item_count(self) -> int:
+        return 1 + bool(self.quiz)
 
 
 def _percent(done: int, total: int) -> int:
@@ -34,6 +45,7 @@ def _percent(done: int, total: int) -> int:
 class ModuleEntry:
     module: Module
     lessons: list[LessonEntry] = field(default_factory=list)
+    locked: bool = False
 
     @property
     def completed_count(self) -> int:
@@ -41,7 +53,8 @@ class ModuleEntry:
 
     @property
     def percent(self) -> int:
-        return _percent(self.completed_count, len(self.lessons))
+        """Share of the module's lessons completed and quizzes passed."""
+        return _percent(sum(e.done_count for e in self.lessons), sum(e.item_count for e in self.lessons))
 
 
 @dataclass
@@ -49,6 +62,8 @@ class CourseOutline:
     course: Course
     modules: list[ModuleEntry]
     continue_lesson: Lesson | None
+    final_exam: QuizResult | None = None
+    final_exam_locked: bool = False
 
     @property
     def lesson_count(self) -> int:
@@ -60,7 +75,13 @@ class CourseOutline:
 
     @property
     def percent(self) -> int:
-        return _percent(self.completed_count, self.lesson_count)
+        """Share of all lessons completed and quizzes passed, the final exam included."""
+        entries = [entry for module in self.modules for entry in module.lessons]
+        final_done = bool(self.final_exam and self.final_exam.passed)
+        return _percent(
+            sum(e.done_count for e in entries) + final_done,
+            sum(e.item_count for e in entries) + bool(self.final_exam),
+        )
 
 
 def course_get(*, slug: str, user) -> Course:
@@ -75,10 +96,43 @@ def course_list(*, user):
     return Course.objects.visible_to(user).order_by("title")
 
 
-def course_outline(*, course: Course, user) -> CourseOutline:
-    """Modules with their visible lessons, each lesson's status for `user`, and where to continue.
+@dataclass
+class CourseLocks:
+    """Which modules a student cannot open yet, under the course's sequential-modules rule."""
 
-    Three queries whatever the course size: modules, lessons, the user's progress.
+    locked_module_ids: set[int]
+    final_exam_locked: bool
+
+    def lesson_locked(self, lesson: Lesson) -> bool:
+        return lesson.module_id in self.locked_module_ids
+
+
+def course_locks(*, course: Course, user, module_ids: list[int], results: dict[int, QuizResult]) -> CourseLocks:
+    """A module unlocks once every lesson quiz of the modules before it is passed; staff are never locked."""
+    if user.is_staff or not course.sequential_modules:
+        return CourseLocks(locked_module_ids=set(), final_exam_locked=False)
+    unpassed = {r.quiz.lesson.module_id for r in results.values() if r.quiz.lesson and not r.passed}
+    locked, blocked = set(), False
+    for module_id in module_ids:
+        if blocked:
+            locked.add(module_id)
+        blocked = blocked or module_id in unpassed
+    return CourseLocks(locked_module_ids=locked, final_exam_locked=bool(unpassed))
+
+
+def course_locks_for(*, course: Course, user) -> tuple[CourseLocks, dict[int, QuizResult]]:
+    """The locks and quiz results of a course for one user, in three queries."""
+    results = course_quiz_results(course=course, user=user)
+    module_ids = list(
+        Module.objects.visible_to(user).filter(course=course).order_by("position", "id").values_list("id", flat=True)
+    )
+    return course_locks(course=course, user=user, module_ids=module_ids, results=results), results
+
+
+def course_outline(*, course: Course, user) -> CourseOutline:
+    """Modules with their visible lessons, each lesson's status and quiz standing, locks, and where to continue.
+
+    Five queries whatever the course size: modules, lessons, progress, quizzes, attempts.
     """
     lessons = Lesson.objects.visible_to(user).only(
         "id", "slug", "title", "summary", "position", "is_published", "word_count", "module_id", "course_id"
@@ -97,16 +151,34 @@ def course_outline(*, course: Course, user) -> CourseOutline:
                 "lesson_id", "status", "last_viewed_at"
             )
         }
+    results = course_quiz_results(course=course, user=user)
+    locks = course_locks(course=course, user=user, module_ids=[m.id for m in modules], results=results)
+    quiz_by_lesson = {r.quiz.lesson_id: r for r in results.values() if r.quiz.lesson_id}
+    for result in results.values():
+        result.quiz.course = course
     entries = []
     for module in modules:
         module.course = course
-        entry = ModuleEntry(module=module)
+        entry = ModuleEntry(module=module, locked=module.id in locks.locked_module_ids)
         for lesson in module.lessons.all():
             lesson.course, lesson.module = course, module
             row = progress.get(lesson.id)
-            entry.lessons.append(LessonEntry(lesson=lesson, status=row.status if row else LessonStatus.NOT_STARTED))
+            entry.lessons.append(
+                LessonEntry(
+                    lesson=lesson,
+                    status=row.status if row else LessonStatus.NOT_STARTED,
+                    quiz=quiz_by_lesson.get(lesson.id),
+                )
+            )
         entries.append(entry)
-    return CourseOutline(course=course, modules=entries, continue_lesson=_continue_lesson(entries, progress))
+    final_exam = next((r for r in results.values() if r.quiz.is_final), None)
+    return CourseOutline(
+        course=course,
+        modules=entries,
+        continue_lesson=_continue_lesson([e for e in entries if not e.locked], progress),
+        final_exam=final_exam,
+        final_exam_locked=locks.final_exam_locked,
+    )
 
 
 def _continue_lesson(modules: list[ModuleEntry], progress: dict) -> Lesson | None:

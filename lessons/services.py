@@ -1,8 +1,5 @@
 """Writes for courses, lessons and progress."""
 
-import hashlib
-import json
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
@@ -10,44 +7,8 @@ from django.utils import timezone
 
 from lessons.content import LessonData, ModuleData, read_course
 from lessons.models import Course, KeyTerm, Lesson, LessonProgress, LessonStatus, Module, Source
-
-
-@dataclass
-class LoadReport:
-    """What `course_load` did, for the command's output and the tests."""
-
-    course: Course | None = None
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    kept: list[str] = field(default_factory=list)
-
-
-def _checksum(state: dict) -> str:
-    return hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
-
-
-def _sync(instance, *, current: dict | None, desired: dict, force: bool, label: str, report: LoadReport, apply):
-    """Create or update one row from its file, unless an instructor has edited it since the last load.
-
-    A row's checksum records the state the files last gave it; a row whose state no longer
-    matches its checksum was changed in the admin and is kept as it is (unless `force`).
-    """
-    if current is None:
-        apply(instance)
-        report.created.append(label)
-    elif current == desired:
-        report.unchanged.append(label)
-        if instance.content_checksum == _checksum(desired):
-            return
-    elif force or instance.content_checksum == _checksum(current):
-        apply(instance)
-        report.updated.append(label)
-    else:
-        report.kept.append(label)
-        return
-    instance.content_checksum = _checksum(desired)
-    instance.save(update_fields=["content_checksum"])
+from lessons.sync import LoadReport, sync_row
+from quizzes.loading import quizzes_load, read_quizzes
 
 
 def _course_state(course: Course) -> dict:
@@ -56,6 +17,7 @@ def _course_state(course: Course) -> dict:
         "summary": course.summary,
         "description": course.description,
         "is_published": course.is_published,
+        "sequential_modules": course.sequential_modules,
     }
 
 
@@ -105,6 +67,7 @@ def course_load(*, folder: Path, force: bool = False) -> LoadReport:
     rows that exist only in the database are left alone.
     """
     data = read_course(folder)
+    quizzes = read_quizzes(Path(folder), data)
     report = LoadReport()
 
     course = Course.objects.filter(slug=data.slug).first()
@@ -115,6 +78,7 @@ def course_load(*, folder: Path, force: bool = False) -> LoadReport:
         "summary": data.summary,
         "description": data.description,
         "is_published": data.is_published,
+        "sequential_modules": data.sequential_modules,
     }
 
     def apply_course(instance):
@@ -122,7 +86,7 @@ def course_load(*, folder: Path, force: bool = False) -> LoadReport:
             setattr(instance, name, value)
         instance.save()
 
-    _sync(
+    sync_row(
         course,
         current=current,
         desired=desired,
@@ -155,7 +119,10 @@ def course_load(*, folder: Path, force: bool = False) -> LoadReport:
     for module_data in data.modules:
         module = modules[module_data.slug]
         for position, lesson_data in enumerate(module_data.lessons, start=1):
-            _load_lesson(module, lessons.get(lesson_data.slug), lesson_data, position, sources, force, report)
+            lessons[lesson_data.slug] = _load_lesson(
+                module, lessons.get(lesson_data.slug), lesson_data, position, sources, force, report
+            )
+    quizzes_load(course=course, data=quizzes, lessons=lessons, force=force, report=report)
     return report
 
 
@@ -169,7 +136,7 @@ def _load_module(course, module, data: ModuleData, position: int, force: bool, r
             setattr(instance, name, value)
         instance.save()
 
-    _sync(
+    sync_row(
         module, current=current, desired=desired, force=force, label=f"module {data.slug}", report=report, apply=apply
     )
     return module
@@ -198,9 +165,10 @@ def _load_lesson(module, lesson, data: LessonData, position: int, sources: dict,
             KeyTerm(lesson=instance, term=term.term, definition=term.definition) for term in data.key_terms
         )
 
-    _sync(
+    sync_row(
         lesson, current=current, desired=desired, force=force, label=f"lesson {data.slug}", report=report, apply=apply
     )
+    return lesson
 
 
 def lesson_visit(*, user, lesson: Lesson) -> LessonProgress:
@@ -223,6 +191,17 @@ def lesson_complete(*, user, lesson: Lesson) -> LessonProgress:
         )
         progress.refresh_from_db(fields=["status", "completed_at"])
     return progress
+
+
+class LessonCompletionRefused(Exception):
+    """Marking a lesson complete by hand is not allowed for it."""
+
+
+def lesson_mark_complete(*, user, lesson: Lesson) -> LessonProgress:
+    """A student's own "mark complete", allowed only for lessons without a quiz (passing the quiz completes those)."""
+    if Lesson.objects.filter(pk=lesson.pk, quiz__is_published=True).exists():
+        raise LessonCompletionRefused("Pass this lesson's quiz to complete it.")
+    return lesson_complete(user=user, lesson=lesson)
 
 
 def _progress_get_or_create(*, user, lesson: Lesson, defaults: dict) -> tuple[LessonProgress, bool]:

@@ -1,1 +1,252 @@
-# Create your models here.
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from lessons.models import Course, Lesson
+
+
+class GradingMethod(models.TextChoices):
+    HIGHEST = "highest", _("Highest grade")
+    LATEST = "latest", _("Latest attempt")
+    FIRST = "first", _("First attempt")
+    AVERAGE = "average", _("Average of attempts")
+
+
+class QuizQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if user.is_staff:
+            return self
+        return self.filter(is_published=True, course__is_published=True).filter(
+            Q(lesson__isnull=True) | Q(lesson__is_published=True, lesson__module__is_published=True)
+        )
+
+
+class Quiz(models.Model):
+    class Kind(models.TextChoices):
+        LESSON = "lesson", _("Lesson quiz")
+        FINAL = "final", _("Final exam")
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="quizzes")
+    lesson = models.OneToOneField(
+        Lesson,
+        on_delete=models.CASCADE,
+        related_name="quiz",
+        null=True,
+        blank=True,
+        help_text=_("The lesson this quiz checks; empty for the final exam."),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.LESSON)
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=80)
+    pass_mark = models.PositiveSmallIntegerField(_("pass mark (%)"), default=70, validators=[MaxValueValidator(100)])
+    attempts_allowed = models.PositiveSmallIntegerField(
+        _("attempts allowed"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Empty for unlimited attempts."),
+    )
+    time_limit_minutes = models.PositiveSmallIntegerField(
+        _("time limit (minutes)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Empty for no time limit. Enforced on the server."),
+    )
+    shuffle_questions = models.BooleanField(_("shuffle questions"), default=True)
+    shuffle_choices = models.BooleanField(_("shuffle choices"), default=True)
+    questions_per_attempt = models.PositiveSmallIntegerField(
+        _("questions per attempt"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Draw this many questions from the pool at random; empty for all of them."),
+    )
+    grading_method = models.CharField(
+        _("grading method"), max_length=10, choices=GradingMethod.choices, default=GradingMethod.HIGHEST
+    )
+    is_published = models.BooleanField(_("published"), default=False)
+    content_checksum = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = QuizQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["course", "kind", "lesson__module__position", "lesson__position"]
+        verbose_name = _("quiz")
+        verbose_name_plural = _("quizzes")
+        constraints = [
+            models.UniqueConstraint(fields=["course", "slug"], name="quiz_slug_unique_in_course"),
+            models.UniqueConstraint(fields=["course"], condition=Q(kind="final"), name="one_final_exam_per_course"),
+            models.CheckConstraint(condition=Q(pass_mark__lte=100), name="quiz_pass_mark_at_most_100"),
+            models.CheckConstraint(
+                condition=Q(kind="lesson", lesson__isnull=False) | Q(kind="final", lesson__isnull=True),
+                name="quiz_kind_matches_lesson",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("quizzes:quiz", kwargs={"course_slug": self.course.slug, "quiz_slug": self.slug})
+
+    @property
+    def is_final(self) -> bool:
+        return self.kind == self.Kind.FINAL
+
+    def question_pool(self):
+        """The questions an attempt draws from: the lesson's own, or the whole course bank for the final."""
+        questions = Question.objects.filter(course_id=self.course_id)
+        if not self.is_final:
+            questions = questions.filter(lesson_id=self.lesson_id)
+        return questions.select_related("lesson__module").prefetch_related("choices")
+
+
+class QuestionType(models.TextChoices):
+    SINGLE = "single", _("Single choice")
+    TRUE_FALSE = "truefalse", _("True/false")
+    MULTIPLE = "multiple", _("Multiple response")
+    SHORT = "short", _("Short answer")
+    MATCHING = "matching", _("Matching")
+    ORDERING = "ordering", _("Ordering")
+
+
+class Question(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="questions", editable=False)
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="questions")
+    key = models.SlugField(_("key"), max_length=100, help_text=_("Stable id, GIFT's [id:...]; unique in the course."))
+    qtype = models.CharField(_("type"), max_length=10, choices=QuestionType.choices)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    text = models.TextField(_("question"))
+    explanation = models.TextField(_("explanation"), help_text=_("Shown after submission (GIFT general feedback)."))
+    section_anchor = models.SlugField(
+        _("lesson section"), max_length=100, help_text=_("Anchor of the lesson section that answers the question.")
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    content_checksum = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["lesson", "position", "id"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        constraints = [
+            models.UniqueConstraint(fields=["course", "key"], name="question_key_unique_in_course"),
+        ]
+
+    def __str__(self):
+        return self.title or self.text[:60]
+
+    def save(self, *args, **kwargs):
+        self.course_id = self.lesson.course_id
+        super().save(*args, **kwargs)
+
+    @property
+    def section_url(self) -> str:
+        return f"{self.lesson.get_absolute_url()}#{self.section_anchor}"
+
+
+class Choice(models.Model):
+    """An answer option: a choice, an accepted short answer, a matching pair or an ordering item."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    text = models.CharField(_("text"), max_length=500)
+    match_text = models.CharField(_("matches"), max_length=500, blank=True, help_text=_("Matching only."))
+    fraction = models.DecimalField(
+        _("weight"),
+        max_digits=8,
+        decimal_places=7,
+        default=Decimal(0),
+        help_text=_("1 = fully right, 0 = wrong, negative = a wrong pick that costs (multiple response)."),
+    )
+    feedback = models.TextField(_("feedback"), blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["question", "position", "id"]
+        verbose_name = _("choice")
+        verbose_name_plural = _("choices")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fraction__gte=-1, fraction__lte=1), name="choice_fraction_between_minus_one_and_one"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.text} -> {self.match_text}" if self.match_text else self.text
+
+
+class AttemptQuerySet(models.QuerySet):
+    def finished(self):
+        return self.filter(status=Attempt.Status.FINISHED)
+
+
+class Attempt(models.Model):
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("In progress")
+        FINISHED = "finished", _("Finished")
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts")
+    number = models.PositiveSmallIntegerField(_("attempt number"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
+    started_at = models.DateTimeField(_("started"))
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    closed_at_deadline = models.BooleanField(_("closed at the deadline"), default=False)
+    score = models.DecimalField(_("score (%)"), max_digits=5, decimal_places=2, null=True, blank=True)
+    passed = models.BooleanField(_("passed"), null=True)
+
+    objects = AttemptQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["quiz", "user", "number"]
+        verbose_name = _("attempt")
+        verbose_name_plural = _("attempts")
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "user", "number"], name="attempt_number_unique"),
+            models.UniqueConstraint(
+                fields=["quiz", "user"], condition=Q(status="in_progress"), name="one_open_attempt_per_quiz"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="in_progress", finished_at__isnull=True, score__isnull=True)
+                | Q(status="finished", finished_at__isnull=False, score__gte=0, score__lte=100),
+                name="attempt_score_set_when_finished",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} - {self.quiz} #{self.number}"
+
+    def get_absolute_url(self):
+        return reverse("quizzes:attempt", kwargs={"course_slug": self.quiz.course.slug, "attempt_id": self.pk})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.IN_PROGRESS
+
+
+class AttemptQuestion(models.Model):
+    """One question as it stood when the attempt began: grading and review read the snapshot, never the live row."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="slots")
+    position = models.PositiveSmallIntegerField()
+    question = models.ForeignKey(Question, on_delete=models.SET_NULL, null=True, related_name="attempt_slots")
+    snapshot = models.JSONField()
+    response = models.JSONField(null=True, blank=True)
+    mark = models.DecimalField(max_digits=8, decimal_places=7, null=True, blank=True)
+
+    class Meta:
+        ordering = ["attempt", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "position"], name="attempt_slot_position_unique"),
+            models.CheckConstraint(condition=Q(mark__gte=0, mark__lte=1) | Q(mark__isnull=True), name="slot_mark_0_1"),
+        ]
+
+    def __str__(self):
+        return f"{self.attempt} Q{self.position}"

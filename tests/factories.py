@@ -2,6 +2,7 @@ import factory
 from django.contrib.auth.models import Group, User
 
 from lessons.models import Course, KeyTerm, Lesson, Module, Source
+from quizzes.models import Choice, Question, Quiz
 
 LESSON_BODY = """Opening words of the lesson.
 
@@ -88,3 +89,39 @@ class KeyTermFactory(factory.django.DjangoModelFactory):
     lesson = factory.SubFactory(LessonFactory)
     term = factory.Sequence(lambda n: f"Term {n}")
     definition = "What the term means."
+
+
+class QuizFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Quiz
+
+    lesson = factory.SubFactory(LessonFactory)
+    course = factory.LazyAttribute(lambda quiz: quiz.lesson.course)
+    kind = Quiz.Kind.LESSON
+    title = factory.LazyAttribute(lambda quiz: f"Quiz: {quiz.lesson.title}" if quiz.lesson else "Final exam")
+    slug = factory.Sequence(lambda n: f"quiz-{n}")
+    pass_mark = 70
+    shuffle_questions = False
+    shuffle_choices = False
+    is_published = True
+
+
+def make_question(lesson, qtype="single", answers=None, *, key=None, section="first-idea", text=None):
+    """A question with its choices: answers are (text, fraction) or (text, fraction, match) or with feedback too."""
+    answers = answers or [("Right", 1, "", "Yes."), ("Wrong", 0, "", "No.")]
+    question = Question.objects.create(
+        lesson=lesson,
+        key=key or f"q-{Question.objects.count() + 1}-{lesson.slug}",
+        qtype=qtype,
+        title=f"{qtype} question",
+        text=text or f"A {qtype} question?",
+        explanation="Because the lesson says so.",
+        section_anchor=section,
+        position=Question.objects.filter(lesson=lesson).count() + 1,
+    )
+    for position, answer in enumerate(answers, start=1):
+        text, fraction, match, feedback = (*answer, "", "")[:4]
+        Choice.objects.create(
+            question=question, text=text, fraction=fraction, match_text=match, feedback=feedback, position=position
+        )
+    return question

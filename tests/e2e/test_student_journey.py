@@ -5,6 +5,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from lessons.services import course_load
+from quizzes.models import Attempt
 from tests.conftest import SHIPPED_COURSE
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -17,8 +18,36 @@ def assert_accessible(page: Page):
     assert not serious, results.generate_report()
 
 
-def test_new_student_signs_up_reads_a_lesson_and_sees_progress(live_server, page: Page):
-    """Sign up, open the outline, read the first lesson, mark it complete, see the course progress move."""
+def answer_every_question(page: Page, attempt: Attempt, *, wrong_position: int):
+    """Fill the attempt form as a student who knows the lesson, except one question left wrong."""
+    for slot in attempt.slots.all():
+        snapshot, position = slot.snapshot, slot.position
+        choices = {choice["id"]: choice for choice in snapshot["choices"]}
+        order = snapshot["order"]
+        right = position != wrong_position
+        qtype = snapshot["qtype"]
+        if qtype in {"single", "truefalse"}:
+            pick = sorted(order, key=lambda cid: float(choices[cid]["fraction"]), reverse=right)[0]
+            page.check(f"#id_q{position}_{order.index(pick)}")
+        elif qtype == "multiple":
+            for index, cid in enumerate(order):
+                if (float(choices[cid]["fraction"]) > 0) == right:
+                    page.check(f"#id_q{position}_{index}")
+        elif qtype == "short":
+            page.fill(f"#id_q{position}", snapshot["choices"][0]["text"] if right else "no idea")
+        elif qtype == "matching":
+            for index, cid in enumerate(order):
+                target = snapshot["match_order"].index(cid)
+                page.select_option(f"#id_q{position}_{index}", str(target if right else (target + 1) % len(order)))
+        else:
+            canonical = [choice["id"] for choice in snapshot["choices"]]
+            for index, cid in enumerate(order):
+                rank = canonical.index(cid) + 1
+                page.select_option(f"#id_q{position}_{index}", str(rank if right else len(order) + 1 - rank))
+
+
+def test_new_student_signs_up_reads_takes_a_quiz_and_sees_progress(live_server, page: Page):
+    """Sign up, open the outline, read the first lesson, pass its quiz, follow feedback to the lesson, see progress."""
     course = course_load(folder=SHIPPED_COURSE).course
     lesson_count = course.lessons.count()
 
@@ -40,17 +69,25 @@ def test_new_student_signs_up_reads_a_lesson_and_sees_progress(live_server, page
     expect(page.get_by_role("heading", name="Key terms")).to_be_visible()
     assert_accessible(page)
 
-    section = page.get_by_role("navigation", name="On this page").get_by_role("link").first
-    anchor = section.get_attribute("href")
-    section.click()
-    expect(page).to_have_url(re.compile(f"{anchor}$"))
+    page.get_by_role("link", name="Take the quiz").click()
+    page.get_by_role("button", name="Start the quiz").click()
+    expect(page.get_by_role("button", name="Submit for grading")).to_be_visible()
+    assert_accessible(page)
+    attempt = Attempt.objects.get(user__username="newstudent")
+    answer_every_question(page, attempt, wrong_position=1)
+    page.get_by_role("button", name="Submit for grading").click()
 
-    page.get_by_role("button", name="Mark this lesson complete").click()
+    expect(page.get_by_test_id("attempt-score")).to_contain_text("Passed")
+    expect(page.locator(".review-incorrect")).to_have_count(1)
+    assert_accessible(page)
+    feedback_link = page.locator(".review-incorrect").get_by_role("link", name=re.compile("^Review this in the lesson"))
+    anchor = feedback_link.get_attribute("href").split("#")[1]
+    feedback_link.click()
+    expect(page).to_have_url(re.compile(f"#{anchor}$"))
+    expect(page.locator(f"#{anchor}")).to_be_in_viewport()
     expect(page.get_by_text("You completed this lesson.")).to_be_visible()
 
     page.get_by_role("link", name=course.title).first.click()
     expect(page.get_by_test_id("course-progress")).to_have_text(f"1 of {lesson_count} lessons completed")
-    expect(page.get_by_role("progressbar", name="Course progress")).to_have_attribute(
-        "aria-valuenow", str(round(100 / lesson_count))
-    )
+    expect(page.get_by_test_id("quiz-diplomacy-art-and-practice")).to_contain_text("passed")
     expect(page.locator(".status-completed")).to_have_count(1)

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from lessons.models import LessonProgress
-from tests.factories import CourseFactory, KeyTermFactory, LessonFactory, ModuleFactory
+from tests.factories import CourseFactory, KeyTermFactory, LessonFactory, ModuleFactory, QuizFactory, make_question
 
 pytestmark = pytest.mark.django_db
 
@@ -17,6 +17,8 @@ def build_course(slug, lesson_count, student):
     lessons = [LessonFactory(module=modules[i % 3], position=i) for i in range(lesson_count)]
     for lesson in lessons:
         KeyTermFactory(lesson=lesson)
+        QuizFactory(lesson=lesson)
+        make_question(lesson)
     for lesson in lessons[::2]:
         LessonProgress.objects.create(user=student, lesson=lesson)
     return course, lessons
@@ -51,9 +53,9 @@ def db_session_client(client, student, settings):
 
 
 def test_outline_query_count_is_pinned(db_session_client, student, django_assert_num_queries):
-    """Session, user, course, modules, lessons, progress."""
+    """Session, user, course, modules, lessons, progress, quizzes, attempts."""
     course, _ = build_course("pinned", 12, student)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         db_session_client.get(reverse("lessons:outline", kwargs={"course_slug": course.slug}))
 
 
@@ -68,8 +70,9 @@ def test_lesson_page_costs_the_same_for_3_and_60_lessons(student_client, student
 
 
 def test_lesson_page_query_count_is_pinned(db_session_client, student, django_assert_num_queries):
-    """Session, user, course, lesson, key terms, sources, sequence, progress read and touch."""
+    """Session, user, course, lesson, key terms, sources, sequence, quizzes, attempts, module order,
+    progress read and touch."""
     _, lessons = build_course("pinned", 12, student)
     url = lessons[4].get_absolute_url()
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(12):
         db_session_client.get(url)

@@ -1,0 +1,39 @@
+"""The certificate as a one-page PDF."""
+
+from io import BytesIO
+
+from reportlab.lib.colors import HexColor
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.pdfgen.canvas import Canvas
+
+from certificates.models import Certificate
+
+
+def certificate_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
+    """Render a landscape A4 certificate naming the learner, the course, the date and how to verify it."""
+    buffer = BytesIO()
+    width, height = landscape(A4)
+    canvas = Canvas(buffer, pagesize=(width, height))
+    canvas.setTitle(f"Certificate {certificate.code}")
+    canvas.setStrokeColor(HexColor("#0a3d62"))
+    canvas.setLineWidth(4)
+    canvas.rect(30, 30, width - 60, height - 60)
+    canvas.setFillColor(HexColor("#0a3d62"))
+    canvas.setFont("Helvetica-Bold", 34)
+    canvas.drawCentredString(width / 2, height - 130, "Certificate of Completion")
+    canvas.setFillColor(HexColor("#222222"))
+    canvas.setFont("Helvetica", 16)
+    canvas.drawCentredString(width / 2, height - 190, "This certifies that")
+    canvas.setFont("Helvetica-Bold", 28)
+    canvas.drawCentredString(width / 2, height - 240, certificate.learner_name)
+    canvas.setFont("Helvetica", 16)
+    canvas.drawCentredString(width / 2, height - 290, "has completed every lesson, quiz and the final exam of")
+    canvas.setFont("Helvetica-Bold", 22)
+    canvas.drawCentredString(width / 2, height - 330, certificate.course_title)
+    canvas.setFont("Helvetica", 13)
+    canvas.drawCentredString(width / 2, 120, f"Issued {certificate.issued_at:%d %B %Y} by diplocourse")
+    canvas.drawCentredString(width / 2, 95, f"Certificate code {certificate.code}")
+    canvas.drawCentredString(width / 2, 70, f"Verify at {verify_url}")
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()

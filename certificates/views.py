@@ -1,0 +1,34 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from certificates.models import Certificate
+from certificates.pdf import certificate_pdf
+from certificates.selectors import course_completion
+from lessons.selectors import course_get
+
+
+@login_required
+def course_certificate(request, course_slug):
+    course = course_get(slug=course_slug, user=request.user)
+    certificate = Certificate.objects.filter(user=request.user, course=course).first()
+    completion = None if certificate else course_completion(course=course, user=request.user)
+    return render(
+        request,
+        "certificates/course_certificate.html",
+        {"course": course, "certificate": certificate, "completion": completion},
+    )
+
+
+def verify(request, code):
+    certificate = get_object_or_404(Certificate, code=code.upper())
+    return render(request, "certificates/verify.html", {"certificate": certificate})
+
+
+@login_required
+def download(request, code):
+    certificate = get_object_or_404(Certificate, code=code.upper(), user=request.user)
+    pdf = certificate_pdf(certificate, verify_url=request.build_absolute_uri(certificate.get_absolute_url()))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.code}.pdf"'
+    return response

@@ -1,0 +1,153 @@
+from dataclasses import dataclass
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from quizzes.models import AttemptQuestion, QuestionType
+
+MAX_SHORT_ANSWER = 200
+CHOOSE = ("", _("Choose…"))
+
+
+@dataclass
+class QuestionFields:
+    """One question of the attempt page: its number, snapshot and bound form fields."""
+
+    position: int
+    snapshot: dict
+    fields: list
+
+
+class AttemptForm(forms.Form):
+    """The answers to one attempt.
+
+    Field values are positions in this attempt's shuffled display order, never choice ids, so the
+    page carries nothing that tells a right answer from a wrong one.
+    """
+
+    def __init__(self, *args, slots: list[AttemptQuestion], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.slots = slots
+        self._names: dict[int, list[str]] = {}
+        for slot in slots:
+            self._names[slot.position] = self._add_fields(slot)
+
+    def _add_fields(self, slot: AttemptQuestion) -> list[str]:
+        snapshot, response = slot.snapshot, slot.response or {}
+        choices = {choice["id"]: choice for choice in snapshot["choices"]}
+        order = snapshot["order"]
+        name = f"q{slot.position}"
+        qtype = snapshot["qtype"]
+        options = [(str(index), choices[choice_id]["text"]) for index, choice_id in enumerate(order)]
+        if qtype in {QuestionType.SINGLE, QuestionType.TRUE_FALSE}:
+            self.fields[name] = forms.ChoiceField(
+                label=_("Your answer"),
+                choices=options,
+                widget=forms.RadioSelect,
+                required=False,
+                initial=_index(order, response.get("choice")),
+            )
+            return [name]
+        if qtype == QuestionType.MULTIPLE:
+            self.fields[name] = forms.MultipleChoiceField(
+                label=_("Select every answer that applies"),
+                choices=options,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                initial=[_index(order, choice_id) for choice_id in response.get("choices", [])],
+            )
+            return [name]
+        if qtype == QuestionType.SHORT:
+            self.fields[name] = forms.CharField(
+                label=_("Your answer"),
+                max_length=MAX_SHORT_ANSWER,
+                required=False,
+                initial=response.get("text", ""),
+            )
+            return [name]
+        names = []
+        if qtype == QuestionType.MATCHING:
+            match_order = snapshot["match_order"]
+            match_options = [CHOOSE] + [(str(i), choices[cid]["match"]) for i, cid in enumerate(match_order)]
+            pairs = response.get("pairs", {})
+            for index, choice_id in enumerate(order):
+                names.append(f"{name}_{index}")
+                self.fields[names[-1]] = forms.ChoiceField(
+                    label=choices[choice_id]["text"],
+                    choices=match_options,
+                    required=False,
+                    initial=_index(match_order, pairs.get(str(choice_id))),
+                )
+            return names
+        ranks = [CHOOSE] + [(str(rank), str(rank)) for rank in range(1, len(order) + 1)]
+        given = response.get("order", [])
+        for index, choice_id in enumerate(order):
+            names.append(f"{name}_{index}")
+            self.fields[names[-1]] = forms.ChoiceField(
+                label=choices[choice_id]["text"],
+                choices=ranks,
+                required=False,
+                initial=str(given.index(choice_id) + 1) if choice_id in given else "",
+            )
+        return names
+
+    @property
+    def questions(self) -> list[QuestionFields]:
+        return [
+            QuestionFields(
+                position=slot.position,
+                snapshot=slot.snapshot,
+                fields=[self[name] for name in self._names[slot.position]],
+            )
+            for slot in self.slots
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        for slot in self.slots:
+            if slot.snapshot["qtype"] != QuestionType.ORDERING:
+                continue
+            ranks = [cleaned.get(name) for name in self._names[slot.position]]
+            given = [rank for rank in ranks if rank]
+            if given and (len(given) != len(ranks) or len(set(given)) != len(given)):
+                self.add_error(
+                    self._names[slot.position][0],
+                    forms.ValidationError(
+                        _("Question %(number)d: give every item a different position, from 1 to %(count)d."),
+                        code="bad_order",
+                        params={"number": slot.position, "count": len(ranks)},
+                    ),
+                )
+        return cleaned
+
+    def responses(self) -> dict[int, dict | None]:
+        """The cleaned answers in choice ids, keyed by question position; None for a blank question."""
+        return {slot.position: self._response(slot) for slot in self.slots}
+
+    def unanswered(self) -> list[int]:
+        return [position for position, response in self.responses().items() if response is None]
+
+    def _response(self, slot: AttemptQuestion) -> dict | None:
+        snapshot = slot.snapshot
+        order = snapshot["order"]
+        names = self._names[slot.position]
+        values = [self.cleaned_data.get(name) for name in names]
+        qtype = snapshot["qtype"]
+        if qtype in {QuestionType.SINGLE, QuestionType.TRUE_FALSE}:
+            return {"choice": order[int(values[0])]} if values[0] else None
+        if qtype == QuestionType.MULTIPLE:
+            return {"choices": sorted(order[int(value)] for value in values[0])} if values[0] else None
+        if qtype == QuestionType.SHORT:
+            return {"text": values[0].strip()} if values[0] and values[0].strip() else None
+        if qtype == QuestionType.MATCHING:
+            match_order = snapshot["match_order"]
+            pairs = {str(order[index]): match_order[int(value)] for index, value in enumerate(values) if value}
+            return {"pairs": pairs} if pairs else None
+        if not any(values):
+            return None
+        ranked = sorted(zip(values, order, strict=True), key=lambda pair: int(pair[0]))
+        return {"order": [choice_id for _rank, choice_id in ranked]}
+
+
+def _index(order: list[int], choice_id: int | None) -> str:
+    return str(order.index(choice_id)) if choice_id in order else ""

@@ -1,0 +1,484 @@
+"""Read and write GIFT, Moodle's plain-text quiz format.
+
+Parsing follows Moodle's importer (question/format/gift/format.php): questions are separated by
+blank lines, lines are trimmed, `//` lines are comments, and the answer type is told from the
+answer block the same way. Where Moodle silently guesses (a garbled block becomes a short answer,
+a stray `#` joins the feedback), this parser rejects the file instead.
+"""
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+BLANK = "_____"
+ORDERING_TAG = "type:ordering"
+SECTION_TAG_PREFIX = "section:"
+
+
+class QuestionType(StrEnum):
+    """Question types; the values are what the database stores."""
+
+    SINGLE = "single"
+    MULTIPLE = "multiple"
+    TRUE_FALSE = "truefalse"
+    SHORT = "short"
+    MATCHING = "matching"
+    ORDERING = "ordering"
+    NUMERICAL = "numerical"
+    ESSAY = "essay"
+    DESCRIPTION = "description"
+
+
+@dataclass
+class GiftAnswer:
+    """An answer, matching pair, ordering item or numerical answer of a question."""
+
+    text: str
+    fraction: Decimal
+    feedback: str = ""
+    match: str = ""
+
+
+@dataclass
+class GiftQuestion:
+    """A question as read from, or to be written to, a GIFT file."""
+
+    qtype: QuestionType
+    text: str
+    answers: list[GiftAnswer] = field(default_factory=list)
+    title: str = ""
+    key: str = ""
+    tags: list[str] = field(default_factory=list)
+    category: str = ""
+    explanation: str = ""
+    text_format: str = ""
+    line: int = field(default=0, compare=False)
+
+    @property
+    def section(self) -> str:
+        """The ANCHOR of the first `section:ANCHOR` tag, or "" when there is none."""
+        for tag in self.tags:
+            if tag.startswith(SECTION_TAG_PREFIX):
+                return tag.removeprefix(SECTION_TAG_PREFIX)
+        return ""
+
+
+class GiftError(ValueError):
+    """Raised for a malformed file: str(error) is 'FILENAME:LINE: REASON'."""
+
+    def __init__(self, filename: str, line: int, reason: str) -> None:
+        super().__init__(f"{filename}:{line}: {reason}")
+        self.filename = filename
+        self.line = line
+        self.reason = reason
+
+
+class _Malformed(Exception):
+    """A question cannot be read; parse_gift adds the file name and line."""
+
+
+# Escaped characters become private-use placeholders, so splitting on = ~ # { } : skips them (as Moodle does).
+_ESCAPABLE = "\\:#={}~n"
+_PLACEHOLDERS = {char: chr(0xE000 + index) for index, char in enumerate(_ESCAPABLE)}
+_LITERALS = str.maketrans({chr(0xE000 + index): "\n" if char == "n" else char for index, char in enumerate(_ESCAPABLE)})
+_ESCAPE_SEQUENCE = re.compile(r"\\([\\:#={}~n])")
+_RESERVED = re.compile("[\ue000-\ue007]")
+_SPECIAL = re.compile(r"[\\:#={}~\n]")
+
+_ID = re.compile(r"\[id:([^\]\n]*)\]")
+_TAG = re.compile(r"\[tag:([^\]\n]*)\]")
+_KEY = re.compile(r"[a-z0-9-]+")
+_FORMAT_MARKER = re.compile(r"\[(markdown|html|plain|moodle)\]")
+_WEIGHT = re.compile(r"%(-?\d+(?:\.\d+)?)%")
+_NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
+_NUMERICAL_ANSWER = re.compile(rf"\*|{_NUMBER}(?:[ \t]*:[ \t]*{_NUMBER})?|{_NUMBER}[ \t]*\.\.[ \t]*{_NUMBER}")
+_TRUE_FALSE_KEYS = {"T": True, "TRUE": True, "F": False, "FALSE": False}
+# Multiple-response weights like 3 x 33.33333% may miss 100% by rounding; allow 0.01 percentage points.
+_WEIGHT_TOLERANCE = Decimal("0.0001")
+
+
+def parse_gift(text: str, *, filename: str = "<gift>") -> list[GiftQuestion]:
+    """Parse a GIFT file into its questions, in file order.
+
+    Each question carries the category of the last `$CATEGORY:` line above it and the key and
+    tags of the comment lines directly above it (in the same blank-line-separated paragraph).
+    Raises GiftError naming `filename`, the first non-comment line of the offending question and
+    the reason; one malformed question rejects the whole file.
+    """
+    questions: list[GiftQuestion] = []
+    key_lines: dict[str, int] = {}
+    category = ""
+    for paragraph in _paragraphs(text.removeprefix("\ufeff")):
+        comments: list[str] = []
+        body: list[tuple[int, str]] = []
+        for number, line in paragraph:
+            if line.startswith("//"):
+                if not body:
+                    comments.append(line)
+            elif not body and line.startswith("$CATEGORY:"):
+                category = line.removeprefix("$CATEGORY:").strip()
+                comments = []
+            else:
+                body.append((number, line))
+        if not body:
+            continue
+        start = body[0][0]
+        try:
+            question = _parse_question("\n".join(line for _, line in body), comments)
+        except _Malformed as error:
+            raise GiftError(filename, start, str(error)) from None
+        if question.key in key_lines:
+            reason = f"duplicate key {question.key!r}, already used on line {key_lines[question.key]}"
+            raise GiftError(filename, start, reason)
+        if question.key:
+            key_lines[question.key] = start
+        question.category = category
+        question.line = start
+        questions.append(question)
+    return questions
+
+
+def write_gift(questions: Iterable[GiftQuestion]) -> str:
+    """Write questions as GIFT that parse_gift reads back to equal questions.
+
+    Each question gets `// [id:]` and `// [tag:]` comment lines (an ordering question also gets
+    the `type:ordering` tag when it lacks it), and a `$CATEGORY:` paragraph precedes each change
+    of category. Questions are separated by one blank line; the text ends with a newline, or is
+    "" when there are no questions.
+    """
+    paragraphs = []
+    category = ""
+    for question in questions:
+        if question.category != category:
+            category = question.category
+            paragraphs.append(f"$CATEGORY: {category}".rstrip())
+        paragraphs.append(_write_question(question))
+    return "\n\n".join(paragraphs) + "\n" if paragraphs else ""
+
+
+def _paragraphs(text: str) -> Iterator[list[tuple[int, str]]]:
+    """Yield each run of non-blank lines as (1-based line number, trimmed line) pairs."""
+    paragraph: list[tuple[int, str]] = []
+    for number, raw_line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
+        line = raw_line.strip()
+        if line:
+            paragraph.append((number, line))
+        elif paragraph:
+            yield paragraph
+            paragraph = []
+    if paragraph:
+        yield paragraph
+
+
+def _parse_question(source: str, comments: list[str]) -> GiftQuestion:
+    if _RESERVED.search(source):
+        raise _Malformed("contains a private-use character U+E000..U+E007, which the parser reserves")
+    key, tags = _metadata(comments)
+    masked = _ESCAPE_SEQUENCE.sub(lambda match: _PLACEHOLDERS[match[1]], source)
+    title = ""
+    if masked.startswith("::"):
+        end = masked.find("::", 2)
+        if end == -1:
+            raise _Malformed("the title opened with '::' is not closed")
+        title = _unmask(masked[2:end].strip())
+        masked = masked[end + 2 :].strip()
+
+    opening, closing = masked.find("{"), masked.find("}")
+    if opening == -1 and closing == -1:
+        text_format, text = _text_with_format(masked)
+        return GiftQuestion(QuestionType.DESCRIPTION, text, title=title, key=key, tags=tags, text_format=text_format)
+    if opening == -1 or -1 < closing < opening:
+        raise _Malformed("'}' has no matching '{' (write \\} for a literal brace)")
+    if closing == -1 or "{" in masked[opening + 1 : closing]:
+        raise _Malformed("'{' is not closed (write \\{ for a literal brace)")
+    after = masked[closing + 1 :]
+    if "{" in after or "}" in after:
+        raise _Malformed("more than one answer block (separate questions with a blank line)")
+    before = masked[:opening]
+    # Text after the block makes it a missing-word question: the block leaves a blank behind.
+    text_format, text = _text_with_format(before + BLANK + after if after.strip() else before)
+
+    block = masked[opening + 1 : closing].strip()
+    explanation = ""
+    separator = block.rfind("####")
+    if separator != -1:
+        explanation = _unmask(block[separator + 4 :].strip())
+        block = block[:separator].strip()
+    qtype, answers = _typed_answers(block, ordering=ORDERING_TAG in tags)
+    if ORDERING_TAG in tags and qtype is not QuestionType.ORDERING:
+        raise _Malformed(f"tagged {ORDERING_TAG} but written as a {qtype} question; list the items as '=' answers")
+    return GiftQuestion(
+        qtype,
+        text,
+        answers,
+        title=title,
+        key=key,
+        tags=tags,
+        explanation=explanation,
+        text_format=text_format,
+    )
+
+
+def _metadata(comments: list[str]) -> tuple[str, list[str]]:
+    """Return the [id:] key and the [tag:] tags of a question's comment lines."""
+    joined = "\n".join(comments)
+    keys = [key.strip() for key in _ID.findall(joined)]
+    if len(keys) > 1:
+        raise _Malformed(f"more than one [id:] ({', '.join(keys)})")
+    key = keys[0] if keys else ""
+    if keys and not _KEY.fullmatch(key):
+        raise _Malformed(f"key {key!r} must be lowercase letters, digits and hyphens")
+    tags = [tag.strip() for tag in _TAG.findall(joined)]
+    if "" in tags:
+        raise _Malformed("empty [tag:]")
+    return key, tags
+
+
+def _unmask(masked: str) -> str:
+    return masked.translate(_LITERALS)
+
+
+def _text_with_format(masked: str) -> tuple[str, str]:
+    """Split a leading format marker off masked question text; return (format, unescaped text)."""
+    masked = masked.strip()
+    marker = _FORMAT_MARKER.match(masked)
+    if marker is None:
+        return "", _unmask(masked)
+    return marker[1], _unmask(masked[marker.end() :].strip())
+
+
+def _typed_answers(block: str, *, ordering: bool) -> tuple[QuestionType, list[GiftAnswer]]:
+    """Tell the question type from a masked answer block (general feedback removed) and read its answers."""
+    if not block:
+        return QuestionType.ESSAY, []
+    if block.startswith("#"):
+        return QuestionType.NUMERICAL, _numerical_answers(block[1:])
+    if block.split("#", 1)[0].strip() in _TRUE_FALSE_KEYS:
+        return QuestionType.TRUE_FALSE, _true_false_answers(block)
+    pieces = re.split(r"([=~])", block)
+    if pieces[0].strip():
+        raise _Malformed(
+            f"cannot read the answer block {{{_unmask(block)}}}: answers start with '=' or '~'; "
+            "true/false is {T} or {F}, numerical {#...}, essay {}"
+        )
+    entries = [(marker, raw.strip()) for marker, raw in zip(pieces[1::2], pieces[2::2], strict=True)]
+    if any(marker == "~" for marker, _ in entries):
+        return _choice_answers(entries)
+    if "->" in block:
+        return QuestionType.MATCHING, _matching_answers([raw for _, raw in entries])
+    if ordering:
+        return QuestionType.ORDERING, _ordering_answers([raw for _, raw in entries])
+    answers = [_weighted_answer(raw, default=Decimal(1)) for _, raw in entries]
+    _require_full_credit(answers)
+    return QuestionType.SHORT, answers
+
+
+def _true_false_answers(block: str) -> list[GiftAnswer]:
+    key, *feedbacks = (part.strip() for part in block.split("#"))
+    if len(feedbacks) > 2:
+        raise _Malformed("true/false takes at most two feedbacks: {T#if answered wrong#if answered right}")
+    wrong, right = [_unmask(feedback) for feedback in feedbacks] + [""] * (2 - len(feedbacks))
+    truth = _TRUE_FALSE_KEYS[key]
+    return [
+        GiftAnswer("True", Decimal(int(truth)), right if truth else wrong),
+        GiftAnswer("False", Decimal(int(not truth)), wrong if truth else right),
+    ]
+
+
+def _choice_answers(entries: list[tuple[str, str]]) -> tuple[QuestionType, list[GiftAnswer]]:
+    if len(entries) < 2:
+        raise _Malformed("a choice question needs at least two answers")
+    rights = sum(marker == "=" for marker, _ in entries)
+    if rights > 1:
+        raise _Malformed(f"{rights} answers are marked '='; a single-choice question has exactly one")
+    answers = []
+    for marker, raw in entries:
+        weight, rest = _split_weight(raw)
+        if marker == "=" and weight is not None:
+            raise _Malformed("'=' marks the right answer and takes no weight; write ~%50% for partial credit")
+        text, feedback = _split_feedback(rest)
+        fraction = Decimal(1) if marker == "=" else Decimal(0) if weight is None else weight
+        answers.append(GiftAnswer(text, fraction, feedback))
+    if rights:
+        return QuestionType.SINGLE, answers
+    positive = sum(answer.fraction for answer in answers if answer.fraction > 0)
+    if not positive:
+        raise _Malformed("no right answer: mark it with '=' or give the right answers positive %weights")
+    if abs(positive - 1) > _WEIGHT_TOLERANCE:
+        raise _Malformed(f"the positive weights add up to {_percent(positive)}%, not 100%")
+    return QuestionType.MULTIPLE, answers
+
+
+def _matching_answers(raws: list[str]) -> list[GiftAnswer]:
+    pairs = []
+    for raw in raws:
+        left, arrow, right = raw.partition("->")
+        if not arrow:
+            raise _Malformed(f"matching pair {_unmask(raw)!r} has no '->'")
+        if "#" in raw:
+            raise _Malformed(f"matching pair {_unmask(raw)!r} has feedback, which matching pairs do not take")
+        left, right = _unmask(left.strip()), _unmask(right.strip())
+        if not left or not right:
+            raise _Malformed(f"matching pair {_unmask(raw)!r} has an empty side")
+        pairs.append(GiftAnswer(left, Decimal(1), match=right))
+    if len(pairs) < 2:
+        raise _Malformed("a matching question needs at least two pairs")
+    if len({pair.match for pair in pairs}) < len(pairs):
+        raise _Malformed("two matching pairs have the same right side")
+    return pairs
+
+
+def _ordering_answers(raws: list[str]) -> list[GiftAnswer]:
+    items = []
+    for raw in raws:
+        weight, rest = _split_weight(raw)
+        if weight is not None:
+            raise _Malformed("ordering items take no weight")
+        text, feedback = _split_feedback(rest)
+        items.append(GiftAnswer(text, Decimal(1), feedback))
+    if len(items) < 2:
+        raise _Malformed("an ordering question needs at least two items")
+    return items
+
+
+def _numerical_answers(block: str) -> list[GiftAnswer]:
+    """Read the answers after the leading '#'; a trailing `~#feedback` becomes answer '*' worth 0."""
+    ranges, tilde, otherwise = block.partition("~")
+    pieces = ranges.split("=")
+    # As in Moodle, the first answer may omit its '=' ({#3.5:0.1}).
+    if not pieces[0].strip():
+        pieces = pieces[1:]
+    answers = [_weighted_answer(raw.strip(), default=Decimal(1)) for raw in pieces]
+    if not answers:
+        raise _Malformed("a numerical question needs an answer")
+    for answer in answers:
+        if not _NUMERICAL_ANSWER.fullmatch(answer.text):
+            raise _Malformed(f"numerical answer {answer.text!r} is not NUMBER, NUMBER:TOLERANCE or MIN..MAX")
+    _require_full_credit(answers)
+    if tilde:
+        head, _, feedback = otherwise.partition("#")
+        if head.strip() or "#" in feedback or "~" in feedback:
+            raise _Malformed("a numerical question ends with at most one '~#feedback for other answers'")
+        answers.append(GiftAnswer("*", Decimal(0), _unmask(feedback.strip())))
+    return answers
+
+
+def _weighted_answer(raw: str, *, default: Decimal) -> GiftAnswer:
+    weight, rest = _split_weight(raw)
+    text, feedback = _split_feedback(rest)
+    return GiftAnswer(text, default if weight is None else weight, feedback)
+
+
+def _split_weight(raw: str) -> tuple[Decimal | None, str]:
+    """Split a leading %weight% off a masked answer; return (fraction or None, rest)."""
+    if not raw.startswith("%"):
+        return None, raw
+    match = _WEIGHT.match(raw)
+    if match is None:
+        raise _Malformed(f"malformed weight in {_unmask(raw)!r}: write it as %50% or %-25%")
+    percent = Decimal(match[1])
+    if not -100 <= percent <= 100:
+        raise _Malformed(f"weight {match[1]}% is outside -100..100")
+    rest = raw[match.end() :].strip()
+    if rest.startswith("%"):
+        raise _Malformed(f"answer {_unmask(rest)!r} starts with '%', which reads as a weight")
+    return percent / 100, rest
+
+
+def _split_feedback(raw: str) -> tuple[str, str]:
+    """Split a masked answer at its '#'; return the unescaped (text, feedback)."""
+    text, _, feedback = raw.partition("#")
+    if "#" in feedback:
+        raise _Malformed(f"answer {_unmask(raw)!r} has more than one '#' (write \\# for a literal #)")
+    if not text.strip():
+        raise _Malformed(f"an answer has no text: {_unmask(raw)!r}")
+    return _unmask(text.strip()), _unmask(feedback.strip())
+
+
+def _require_full_credit(answers: list[GiftAnswer]) -> None:
+    if not any(answer.fraction == 1 for answer in answers):
+        raise _Malformed("no answer is worth 100%")
+
+
+def _write_question(question: GiftQuestion) -> str:
+    tags = list(question.tags)
+    if question.qtype is QuestionType.ORDERING and ORDERING_TAG not in tags:
+        tags.append(ORDERING_TAG)
+    lines = [f"// [id:{question.key}]"] if question.key else []
+    lines += [f"// [tag:{tag}]" for tag in tags]
+    head = f"::{_escape(question.title)}::" if question.title else ""
+    if question.text_format:
+        head += f"[{question.text_format}]"
+    text = question.text
+    blank = text.find(BLANK)
+    if question.qtype is QuestionType.DESCRIPTION:
+        body = _escape(text)
+    elif blank != -1 and text[blank + len(BLANK) :].strip():
+        body = _escape(text[:blank]) + _write_block(question, inline=True) + _escape(text[blank + len(BLANK) :])
+    else:
+        body = _escape(text) + _write_block(question, inline=False)
+    if not head and (not body or body.startswith("//")):
+        # An empty title keeps the line from reading as blank or as a comment.
+        head = "::::"
+    lines.append(head + body)
+    return "\n".join(lines)
+
+
+def _write_block(question: GiftQuestion, *, inline: bool) -> str:
+    entries = _block_entries(question)
+    if question.explanation:
+        entries.append(f"####{_escape(question.explanation)}")
+    if inline or len(entries) <= 1:
+        return "{" + " ".join(entries) + "}"
+    return "{\n" + "\n".join(entries) + "\n}"
+
+
+def _block_entries(question: GiftQuestion) -> list[str]:
+    answers = question.answers
+    match question.qtype:
+        case QuestionType.ESSAY:
+            return []
+        case QuestionType.TRUE_FALSE:
+            by_text = {answer.text: answer for answer in answers}
+            true, false = by_text["True"], by_text["False"]
+            right, wrong = (true, false) if true.fraction == 1 else (false, true)
+            entry = "T" if right is true else "F"
+            if right.feedback:
+                entry += f"#{_escape(wrong.feedback)}#{_escape(right.feedback)}"
+            elif wrong.feedback:
+                entry += f"#{_escape(wrong.feedback)}"
+            return [entry]
+        case QuestionType.NUMERICAL:
+            if len(answers) == 1 and answers[0].fraction == 1:
+                return [_entry("#", answers[0], default=Decimal(1), literal=True)]
+            return ["#", *(_entry("=", answer, default=Decimal(1), literal=True) for answer in answers)]
+        case QuestionType.SINGLE:
+            right = next((answer for answer in answers if answer.fraction == 1), None)
+            return [
+                _entry("=", answer, default=Decimal(1)) if answer is right else _entry("~", answer, default=Decimal(0))
+                for answer in answers
+            ]
+        case QuestionType.MULTIPLE:
+            return [_entry("~", answer, default=Decimal(0)) for answer in answers]
+        case QuestionType.MATCHING:
+            return [f"={_escape(pair.text)} -> {_escape(pair.match)}" for pair in answers]
+        case _:  # short answer and ordering
+            return [_entry("=", answer, default=Decimal(1)) for answer in answers]
+
+
+def _entry(marker: str, answer: GiftAnswer, *, default: Decimal, literal: bool = False) -> str:
+    """Write one answer; `literal` keeps numerical answer text unescaped, as Moodle reads it."""
+    weight = "" if answer.fraction == default else f"%{_percent(answer.fraction)}%"
+    text = answer.text if literal else _escape(answer.text)
+    feedback = f"#{_escape(answer.feedback)}" if answer.feedback else ""
+    return f"{marker}{weight}{text}{feedback}"
+
+
+def _percent(fraction: Decimal) -> str:
+    return format((fraction * 100).normalize(), "f")
+
+
+def _escape(text: str) -> str:
+    return _SPECIAL.sub(lambda match: "\\n" if match[0] == "\n" else "\\" + match[0], text)

@@ -1,0 +1,161 @@
+"""Reads for quizzes and attempts; each runs a fixed number of queries."""
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.http import Http404
+
+from lessons.models import Course
+from quizzes.grading import correct_answer_lines, response_feedback, response_lines
+from quizzes.models import Attempt, GradingMethod, Quiz
+
+SCORE_PLACES = Decimal("0.01")
+
+
+def quiz_grade(scores: list[Decimal], method: str) -> Decimal | None:
+    """The quiz grade from finished attempts' scores (in attempt order) by the quiz's grading method."""
+    if not scores:
+        return None
+    if method == GradingMethod.LATEST:
+        return scores[-1]
+    if method == GradingMethod.FIRST:
+        return scores[0]
+    if method == GradingMethod.AVERAGE:
+        return (sum(scores, Decimal(0)) / len(scores)).quantize(SCORE_PLACES, rounding=ROUND_HALF_UP)
+    return max(scores)
+
+
+@dataclass
+class QuizResult:
+    """A student's standing on one quiz."""
+
+    quiz: Quiz
+    scores: list[Decimal] = field(default_factory=list)
+    open_attempt_id: int | None = None
+    attempts_used: int = 0
+
+    @property
+    def grade(self) -> Decimal | None:
+        return quiz_grade(self.scores, self.quiz.grading_method)
+
+    @property
+    def passed(self) -> bool:
+        return self.grade is not None and self.grade >= self.quiz.pass_mark
+
+    @property
+    def attempts_left(self) -> int | None:
+        if self.quiz.attempts_allowed is None:
+            return None
+        return max(0, self.quiz.attempts_allowed - self.attempts_used)
+
+    @property
+    def can_start(self) -> bool:
+        return self.open_attempt_id is not None or self.attempts_left != 0
+
+
+def course_quiz_results(*, course: Course, user) -> dict[int, QuizResult]:
+    """Every quiz of the course the user may see, keyed by quiz id, with their standing. Two queries."""
+    quizzes = Quiz.objects.visible_to(user).filter(course=course).select_related("lesson")
+    results = {quiz.pk: QuizResult(quiz=quiz) for quiz in quizzes}
+    if user.is_authenticated and results:
+        attempts = (
+            Attempt.objects.filter(user=user, quiz_id__in=results)
+            .order_by("quiz_id", "number")
+            .values_list("quiz_id", "id", "status", "score")
+        )
+        for quiz_id, attempt_id, status, score in attempts:
+            result = results[quiz_id]
+            result.attempts_used += 1
+            if status == Attempt.Status.FINISHED:
+                result.scores.append(score)
+            else:
+                result.open_attempt_id = attempt_id
+    return results
+
+
+def quiz_get(*, course: Course, slug: str, user) -> Quiz:
+    """A quiz the user may see, or 404."""
+    try:
+        quiz = Quiz.objects.visible_to(user).select_related("lesson__module").get(course=course, slug=slug)
+    except Quiz.DoesNotExist:
+        raise Http404("No such quiz.") from None
+    quiz.course = course
+    if quiz.lesson:
+        quiz.lesson.course = course
+    return quiz
+
+
+def quiz_attempts(*, quiz: Quiz, user) -> list[Attempt]:
+    """The user's attempts at a quiz, oldest first."""
+    attempts = list(Attempt.objects.filter(quiz=quiz, user=user).order_by("number"))
+    for attempt in attempts:
+        attempt.quiz = quiz
+    return attempts
+
+
+def quiz_open_attempts(*, quiz: Quiz, user) -> list[Attempt]:
+    return list(Attempt.objects.filter(quiz=quiz, user=user, status=Attempt.Status.IN_PROGRESS))
+
+
+def quiz_result(*, quiz: Quiz, attempts: list[Attempt]) -> QuizResult:
+    """A student's standing on a quiz from their attempts (oldest first)."""
+    result = QuizResult(quiz=quiz, attempts_used=len(attempts))
+    for attempt in attempts:
+        if attempt.is_open:
+            result.open_attempt_id = attempt.pk
+        else:
+            result.scores.append(attempt.score)
+    return result
+
+
+def attempt_get(*, course: Course, attempt_id: int, user) -> Attempt:
+    """The user's own attempt in this course, with its questions; anyone else's is a 404."""
+    try:
+        attempt = (
+            Attempt.objects.select_related("quiz__lesson__module")
+            .prefetch_related("slots")
+            .get(pk=attempt_id, user=user, quiz__course=course)
+        )
+    except Attempt.DoesNotExist:
+        raise Http404("No such attempt.") from None
+    attempt.quiz.course = course
+    if attempt.quiz.lesson:
+        attempt.quiz.lesson.course = course
+    return attempt
+
+
+@dataclass
+class SlotReview:
+    """One question of a finished attempt as the result page shows it."""
+
+    position: int
+    snapshot: dict
+    mark: Decimal
+    answered: list[str]
+    correct: list[str]
+    feedback: list[str]
+
+    @property
+    def percent(self) -> int:
+        return round(self.mark * 100)
+
+    @property
+    def outcome(self) -> str:
+        if self.mark >= 1:
+            return "correct"
+        return "partial" if self.mark > 0 else "incorrect"
+
+
+def attempt_review(*, attempt: Attempt) -> list[SlotReview]:
+    """Per-question results of a finished attempt, built only from its snapshots."""
+    return [
+        SlotReview(
+            position=slot.position,
+            snapshot=slot.snapshot,
+            mark=slot.mark or Decimal(0),
+            answered=response_lines(slot.snapshot, slot.response),
+            correct=correct_answer_lines(slot.snapshot),
+            feedback=response_feedback(slot.snapshot, slot.response),
+        )
+        for slot in attempt.slots.all()
+    ]

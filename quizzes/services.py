@@ -1,0 +1,220 @@
+"""Writes for quizzes: starting, saving, submitting and closing attempts."""
+
+import random
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from certificates.services import certificate_issue_if_earned
+from lessons.services import lesson_complete
+from quizzes.grading import grade_response
+from quizzes.models import Attempt, AttemptQuestion, Question, QuestionType, Quiz
+
+SCORE_PLACES = Decimal("0.01")
+MAX_SHUFFLE_TRIES = 10
+
+
+class QuizError(Exception):
+    """A quiz action refused for a reason the student should read."""
+
+
+class AttemptLimitReached(QuizError):
+    pass
+
+
+class AttemptClosed(QuizError):
+    pass
+
+
+def _grace() -> timedelta:
+    return timedelta(seconds=getattr(settings, "QUIZ_DEADLINE_GRACE_SECONDS", 5))
+
+
+def snapshot_question(question: Question, *, shuffle_choices: bool, rng: random.Random) -> dict:
+    """Freeze a question for one attempt: text, choices, weights, feedback and the display order."""
+    choices = list(question.choices.all())
+    section_titles = {section.anchor: section.title for section in question.lesson.section_list}
+    snapshot = {
+        "question_id": question.pk,
+        "key": question.key,
+        "version": question.version,
+        "qtype": question.qtype,
+        "title": question.title,
+        "text": question.text,
+        "explanation": question.explanation,
+        "lesson_title": question.lesson.title,
+        "section_title": section_titles.get(question.section_anchor, question.lesson.title),
+        "section_url": question.section_url,
+        "choices": [
+            {"id": c.pk, "text": c.text, "match": c.match_text, "fraction": str(c.fraction), "feedback": c.feedback}
+            for c in choices
+        ],
+    }
+    ids = [choice.pk for choice in choices]
+    order = list(ids)
+    if question.qtype == QuestionType.ORDERING:
+        # An ordering question shown in its answer order would answer itself.
+        for _attempt in range(MAX_SHUFFLE_TRIES):
+            rng.shuffle(order)
+            if order != ids or len(ids) < 2:
+                break
+    elif shuffle_choices and question.qtype in {QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.MATCHING}:
+        rng.shuffle(order)
+    snapshot["order"] = order
+    if question.qtype == QuestionType.MATCHING:
+        match_order = list(ids)
+        rng.shuffle(match_order)
+        snapshot["match_order"] = match_order
+    return snapshot
+
+
+def _draw_questions(quiz: Quiz, rng: random.Random) -> list[Question]:
+    def reading_order(question):
+        return question.lesson.module.position, question.lesson.position, question.position, question.pk
+
+    pool = sorted(quiz.question_pool().select_related("lesson__course"), key=reading_order)
+    wanted = quiz.questions_per_attempt or len(pool)
+    if wanted >= len(pool):
+        drawn = list(pool)
+    elif quiz.is_final:
+        # At least one question from every module that has any, then the rest at random.
+        by_module: dict[int, list[Question]] = {}
+        for question in pool:
+            by_module.setdefault(question.lesson.module_id, []).append(question)
+        drawn = [rng.choice(questions) for questions in by_module.values()][:wanted]
+        rest = [question for question in pool if question not in drawn]
+        drawn += rng.sample(rest, wanted - len(drawn))
+    else:
+        drawn = rng.sample(pool, wanted)
+    if quiz.shuffle_questions:
+        rng.shuffle(drawn)
+    else:
+        drawn.sort(key=reading_order)
+    return drawn
+
+
+@transaction.atomic
+def attempt_start(*, user, quiz: Quiz, now: datetime | None = None, rng: random.Random | None = None) -> Attempt:
+    """Open a new attempt, or return the student's open one; never more attempts than the quiz allows.
+
+    Attempts of one student are serialized on their user row, and the database refuses a second
+    open attempt or a repeated attempt number, so two tabs or a double click start one attempt.
+    """
+    now = now or timezone.now()
+    rng = rng or random.SystemRandom()
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    current = Attempt.objects.filter(quiz=quiz, user=user, status=Attempt.Status.IN_PROGRESS).first()
+    if current and not attempt_close_if_overdue(attempt=current, now=now):
+        return current
+    used = Attempt.objects.filter(quiz=quiz, user=user).count()
+    if quiz.attempts_allowed is not None and used >= quiz.attempts_allowed:
+        raise AttemptLimitReached(_("You have used all %(count)d attempts of this quiz.") % {"count": used})
+    questions = _draw_questions(quiz, rng)
+    if not questions:
+        raise QuizError(_("This quiz has no questions yet."))
+    deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
+    try:
+        with transaction.atomic():
+            attempt = Attempt.objects.create(quiz=quiz, user=user, number=used + 1, started_at=now, deadline=deadline)
+    except IntegrityError:
+        # Another request opened it first: hand back that attempt instead of a second one.
+        return Attempt.objects.get(quiz=quiz, user=user, status=Attempt.Status.IN_PROGRESS)
+    AttemptQuestion.objects.bulk_create(
+        AttemptQuestion(
+            attempt=attempt,
+            position=position,
+            question=question,
+            snapshot=snapshot_question(question, shuffle_choices=quiz.shuffle_choices, rng=rng),
+        )
+        for position, question in enumerate(questions, start=1)
+    )
+    return attempt
+
+
+def _is_overdue(attempt: Attempt, now: datetime) -> bool:
+    return attempt.deadline is not None and now > attempt.deadline + _grace()
+
+
+def _store_responses(attempt: Attempt, responses: dict[int, dict | None]):
+    slots = {slot.position: slot for slot in attempt.slots.all()}
+    changed = []
+    for position, response in responses.items():
+        slot = slots[position]
+        if slot.response != response:
+            slot.response = response
+            changed.append(slot)
+    AttemptQuestion.objects.bulk_update(changed, ["response"])
+
+
+def attempt_save(*, attempt: Attempt, responses: dict[int, dict | None], now: datetime | None = None) -> Attempt:
+    """Keep a student's answers without grading them; refused once the attempt is over or past its deadline."""
+    now = now or timezone.now()
+    if attempt_close_if_overdue(attempt=attempt, now=now):
+        raise AttemptClosed(_("Time ran out: these answers came after the deadline and were not counted."))
+    with transaction.atomic():
+        attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        if not attempt.is_open:
+            raise AttemptClosed(_("This attempt is already finished; your answers were not changed."))
+        _store_responses(attempt, responses)
+    return attempt
+
+
+@transaction.atomic
+def attempt_submit(
+    *, attempt: Attempt, responses: dict[int, dict | None] | None = None, now: datetime | None = None
+) -> Attempt:
+    """Grade an attempt once. Submitting again, from a double click or a second tab, changes nothing.
+
+    Answers posted after the deadline are not counted: the attempt is graded from what was saved.
+    """
+    now = now or timezone.now()
+    attempt = Attempt.objects.select_for_update().select_related("quiz__lesson").get(pk=attempt.pk)
+    if not attempt.is_open:
+        return attempt
+    overdue = _is_overdue(attempt, now)
+    if responses and not overdue:
+        _store_responses(attempt, responses)
+    _grade(attempt, now=now, closed_at_deadline=overdue)
+    return attempt
+
+
+def attempt_close_if_overdue(*, attempt: Attempt, now: datetime | None = None) -> bool:
+    """Close and grade an open attempt whose time is up, from its saved answers. True if it was closed."""
+    now = now or timezone.now()
+    if not attempt.is_open or not _is_overdue(attempt, now):
+        return False
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().select_related("quiz__lesson").get(pk=attempt.pk)
+        if locked.is_open:
+            _grade(locked, now=locked.deadline, closed_at_deadline=True)
+    attempt.refresh_from_db()
+    return True
+
+
+def attempts_close_overdue(*, now: datetime | None = None) -> int:
+    """Close every attempt left open past its deadline; returns how many were closed."""
+    now = now or timezone.now()
+    overdue = Attempt.objects.filter(status=Attempt.Status.IN_PROGRESS, deadline__lt=now - _grace())
+    return sum(attempt_close_if_overdue(attempt=attempt, now=now) for attempt in overdue)
+
+
+def _grade(attempt: Attempt, *, now: datetime, closed_at_deadline: bool):
+    slots = list(attempt.slots.all())
+    for slot in slots:
+        slot.mark = grade_response(slot.snapshot, slot.response)
+    AttemptQuestion.objects.bulk_update(slots, ["mark"])
+    total = sum((slot.mark for slot in slots), Decimal(0))
+    attempt.score = (100 * total / len(slots)).quantize(SCORE_PLACES, rounding=ROUND_HALF_UP) if slots else Decimal(0)
+    attempt.passed = attempt.score >= attempt.quiz.pass_mark
+    attempt.status = Attempt.Status.FINISHED
+    attempt.finished_at = now
+    attempt.closed_at_deadline = closed_at_deadline
+    attempt.save(update_fields=["score", "passed", "status", "finished_at", "closed_at_deadline"])
+    if attempt.passed and attempt.quiz.lesson is not None:
+        lesson_complete(user=attempt.user, lesson=attempt.quiz.lesson)
+    certificate_issue_if_earned(user=attempt.user, course=attempt.quiz.course)
