@@ -35,7 +35,8 @@ class Course(models.Model):
         default=False,
         help_text=_("A module opens only once the quizzes of the module before it are passed."),
     )
-    content_checksum = models.CharField(max_length=64, blank=True, editable=False)
+    # What the content files last gave this row; a difference from it means an instructor edited the row.
+    loaded_state = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -87,7 +88,8 @@ class Module(models.Model):
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
     is_published = models.BooleanField(_("published"), default=False)
-    content_checksum = models.CharField(max_length=64, blank=True, editable=False)
+    # What the content files last gave this row; a difference from it means an instructor edited the row.
+    loaded_state = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = ModuleQuerySet.as_manager()
 
@@ -135,7 +137,8 @@ class Lesson(models.Model):
     sources = models.ManyToManyField(Source, blank=True, related_name="lessons", verbose_name=_("sources"))
     position = models.PositiveIntegerField(_("position"), default=0)
     is_published = models.BooleanField(_("published"), default=False)
-    content_checksum = models.CharField(max_length=64, blank=True, editable=False)
+    # What the content files last gave this row; a difference from it means an instructor edited the row.
+    loaded_state = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -71,7 +71,8 @@ class Quiz(models.Model):
         _("grading method"), max_length=10, choices=GradingMethod.choices, default=GradingMethod.HIGHEST
     )
     is_published = models.BooleanField(_("published"), default=False)
-    content_checksum = models.CharField(max_length=64, blank=True, editable=False)
+    # What the content files last gave this row; a difference from it means an instructor edited the row.
+    loaded_state = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = QuizQuerySet.as_manager()
 
@@ -129,7 +130,8 @@ class Question(models.Model):
     )
     position = models.PositiveIntegerField(_("position"), default=0)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    content_checksum = models.CharField(max_length=64, blank=True, editable=False)
+    # What the content files last gave this row; a difference from it means an instructor edited the row.
+    loaded_state = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["lesson", "position", "id"]

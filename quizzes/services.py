@@ -173,7 +173,7 @@ def attempt_submit(
     Answers posted after the deadline are not counted: the attempt is graded from what was saved.
     """
     now = now or timezone.now()
-    attempt = Attempt.objects.select_for_update().select_related("quiz__lesson").get(pk=attempt.pk)
+    attempt = Attempt.objects.select_for_update(of=("self",)).select_related("quiz__lesson").get(pk=attempt.pk)
     if not attempt.is_open:
         return attempt
     overdue = _is_overdue(attempt, now)
@@ -189,7 +189,7 @@ def attempt_close_if_overdue(*, attempt: Attempt, now: datetime | None = None) -
     if not attempt.is_open or not _is_overdue(attempt, now):
         return False
     with transaction.atomic():
-        locked = Attempt.objects.select_for_update().select_related("quiz__lesson").get(pk=attempt.pk)
+        locked = Attempt.objects.select_for_update(of=("self",)).select_related("quiz__lesson").get(pk=attempt.pk)
         if locked.is_open:
             _grade(locked, now=locked.deadline, closed_at_deadline=True)
     attempt.refresh_from_db()

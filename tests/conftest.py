@@ -55,7 +55,12 @@ def shipped_course(db):
     return course_load(folder=SHIPPED_COURSE).course
 
 
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return "live_server" in getattr(item, "fixturenames", ()) or bool(marker and marker.kwargs.get("transaction"))
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """Run live-server tests last, as Django does: their flush empties rows made by data migrations."""
-    items.sort(key=lambda item: "live_server" in getattr(item, "fixturenames", ()))
+    """Run transactional tests last, as Django does: their flush empties rows made by data migrations."""
+    items.sort(key=_is_transactional)

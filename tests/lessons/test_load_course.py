@@ -92,3 +92,12 @@ def test_the_command_reports_what_it_did():
     lines = out.getvalue().splitlines()
     assert lines[0].startswith("diplomacy-globalization: ") and "0 updated" in lines[0]
     assert lines[1].startswith("diplomacy-globalization: 0 created, 0 updated")
+
+
+def test_only_fields_known_at_the_last_load_count_as_edits():
+    """A field added to the content format later does not make old rows look edited; admin-made rows do."""
+    from lessons.sync import edited_since_load
+
+    assert not edited_since_load({"title": "A"}, {"title": "A", "new_field": True})
+    assert edited_since_load({"title": "A"}, {"title": "B", "new_field": True})
+    assert edited_since_load({}, {"title": "A"})

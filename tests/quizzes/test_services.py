@@ -220,3 +220,17 @@ def test_no_certificate_while_a_lesson_is_unfinished(student, quiz):
     attempt = attempt_start(user=student, quiz=quiz)
     attempt_submit(attempt=attempt, responses=right_answers(attempt))
     assert not Certificate.objects.exists()
+
+
+def test_close_overdue_attempts_command(student, quiz):
+    """The cron command reports how many attempts it closed."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    quiz.time_limit_minutes = 1
+    quiz.save()
+    attempt_start(user=student, quiz=quiz, now=timezone.now() - timedelta(minutes=5))
+    out = StringIO()
+    call_command("close_overdue_attempts", stdout=out)
+    assert out.getvalue().strip() == "1 overdue attempt closed"

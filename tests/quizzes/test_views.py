@@ -254,3 +254,80 @@ def test_attempt_and_result_pages_cost_the_same_for_5_and_50_questions(student_c
             count_queries(student_client, url),
         ]
     assert counts["small"] == counts["large"]
+
+
+def test_final_exam_opens_after_every_lesson_quiz_is_passed(student_client, quiz):
+    """Under sequential modules the final exam is locked until the lesson quizzes are passed."""
+    course = quiz.course
+    course.sequential_modules = True
+    course.save()
+    final = QuizFactory(lesson=None, course=course, kind="final", slug="final-exam")
+    assert student_client.get(final.get_absolute_url()).status_code == HTTPStatus.FORBIDDEN
+    attempt = start(student_client, quiz)
+    student_client.post(attempt.get_absolute_url(), {**form_values(attempt), "submit": ""})
+    assert student_client.get(final.get_absolute_url()).status_code == HTTPStatus.OK
+
+
+def test_instructor_changes_quiz_settings_in_the_admin(instructor_client, quiz):
+    """Pass mark, attempts, time limit, pool size and grading method are editable by instructors."""
+    url = reverse("admin:quizzes_quiz_change", args=[quiz.pk])
+    assert instructor_client.get(url).status_code == HTTPStatus.OK
+    response = instructor_client.post(
+        url,
+        {
+            "course": quiz.course_id,
+            "kind": "lesson",
+            "lesson": quiz.lesson_id,
+            "title": quiz.title,
+            "slug": quiz.slug,
+            "is_published": "on",
+            "pass_mark": 80,
+            "attempts_allowed": "",
+            "grading_method": "average",
+            "time_limit_minutes": 15,
+            "questions_per_attempt": 4,
+            "shuffle_questions": "on",
+        },
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    quiz.refresh_from_db()
+    assert (quiz.pass_mark, quiz.attempts_allowed, quiz.grading_method, quiz.time_limit_minutes) == (
+        80,
+        None,
+        "average",
+        15,
+    )
+
+
+def test_admin_refuses_a_pass_mark_over_100(instructor_client, quiz):
+    """A pass mark of 120 gets a message and is not saved."""
+    response = instructor_client.post(
+        reverse("admin:quizzes_quiz_change", args=[quiz.pk]),
+        {
+            "course": quiz.course_id,
+            "kind": "lesson",
+            "lesson": quiz.lesson_id,
+            "title": quiz.title,
+            "slug": quiz.slug,
+            "pass_mark": 120,
+            "grading_method": "highest",
+        },
+    )
+    assert "Ensure this value is less than or equal to 100." in response.text
+    quiz.refresh_from_db()
+    assert quiz.pass_mark == 70
+
+
+def test_quiz_and_result_page_query_counts_are_pinned(client, student, settings, django_assert_num_queries):
+    """Quiz page: session, user, course, quiz, quizzes, attempts, modules, open attempts, attempts.
+    Result page: session, user, course, attempt, slots, attempts."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    client.force_login(student)
+    quiz = build_quiz(CourseFactory(), 12)
+    attempt = start(client, quiz)
+    client.post(attempt.get_absolute_url(), {**form_values(attempt), "submit": ""})
+    quiz_url, result_url = quiz.get_absolute_url(), attempt.get_absolute_url()
+    with django_assert_num_queries(9):
+        client.get(quiz_url)
+    with django_assert_num_queries(6):
+        client.get(result_url)
