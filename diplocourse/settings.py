@@ -138,3 +138,4 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
 CONTENT_DIR = env("CONTENT_DIR", default=str(BASE_DIR / "content"))
+QUIZ_DEADLINE_GRACE_SECONDS = env.int("QUIZ_DEADLINE_GRACE_SECONDS", default=5)

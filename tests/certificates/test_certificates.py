@@ -44,7 +44,7 @@ def test_certificate_needs_every_lesson_every_quiz_and_the_final(student, small_
 
 def test_a_failed_final_exam_issues_nothing(student, small_course):
     """A final exam below the pass mark keeps the certificate back."""
-    course, quiz, plain, final = small_course
+    _course, quiz, plain, final = small_course
     pass_quiz(student, quiz)
     lesson_complete(user=student, lesson=plain)
     attempt_submit(attempt=attempt_start(user=student, quiz=final))
