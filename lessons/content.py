@@ -55,6 +55,7 @@ class ModuleData:
     summary: str
     lessons: list[LessonData]
     is_published: bool = True
+    keywords: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -186,6 +187,7 @@ def read_course(folder: Path) -> CourseData:
                 summary=meta.get("summary", "").strip(),
                 lessons=lessons,
                 is_published=bool(meta.get("published", True)),
+                keywords=[str(keyword).strip().lower() for keyword in meta.get("keywords", [])],
             )
         )
     return course

@@ -74,6 +74,26 @@ class Source(models.Model):
         return f"{self.key}: {self.title}"
 
 
+class Passage(models.Model):
+    """A paragraph or group of sentences of a source, and the course themes (modules) it speaks to."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="passages")
+    position = models.PositiveIntegerField(_("position"))
+    text = models.TextField(_("text"))
+    modules = models.ManyToManyField("Module", blank=True, related_name="passages", verbose_name=_("themes"))
+
+    class Meta:
+        ordering = ["source", "position"]
+        verbose_name = _("passage")
+        verbose_name_plural = _("passages")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "position"], name="passage_position_unique_in_source"),
+        ]
+
+    def __str__(self):
+        return f"{self.source.key} ¶{self.position}"
+
+
 class ModuleQuerySet(models.QuerySet):
     def visible_to(self, user):
         if user.is_staff:
@@ -86,6 +106,12 @@ class Module(models.Model):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=80)
     summary = models.CharField(_("summary"), max_length=300, blank=True)
+    keywords = models.JSONField(
+        _("theme keywords"),
+        default=list,
+        blank=True,
+        help_text=_("Words and phrases that mark a passage of an imported essay as speaking to this module."),
+    )
     position = models.PositiveIntegerField(_("position"), default=0)
     is_published = models.BooleanField(_("published"), default=False)
     # What the content files last gave this row; a difference from it means an instructor edited the row.

@@ -27,6 +27,7 @@ def _module_state(module: Module) -> dict:
         "summary": module.summary,
         "position": module.position,
         "is_published": module.is_published,
+        "keywords": module.keywords,
     }
 
 
@@ -129,7 +130,13 @@ def course_load(*, folder: Path, force: bool = False) -> LoadReport:
 def _load_module(course, module, data: ModuleData, position: int, force: bool, report: LoadReport) -> Module:
     current = _module_state(module) if module else None
     module = module or Module(course=course, slug=data.slug)
-    desired = {"title": data.title, "summary": data.summary, "position": position, "is_published": data.is_published}
+    desired = {
+        "title": data.title,
+        "summary": data.summary,
+        "position": position,
+        "is_published": data.is_published,
+        "keywords": data.keywords,
+    }
 
     def apply(instance):
         for name, value in desired.items():
