@@ -2,7 +2,15 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from lessons.models import Course, KeyTerm, Lesson, LessonProgress, Module, Source
+from reversion.admin import VersionAdmin
+
+from lessons.models import Course, KeyTerm, Lesson, LessonProgress, Module, Passage, Source
+
+
+class ContentAdmin(VersionAdmin):
+    """Admin for course content: every save is kept as a revision (who, when) that can be restored."""
+
+    history_latest_first = True
 
 
 class PublishActionsMixin:
@@ -42,7 +50,7 @@ class ModuleInline(admin.TabularInline):
 
 
 @admin.register(Course)
-class CourseAdmin(PublishActionsMixin, admin.ModelAdmin):
+class CourseAdmin(PublishActionsMixin, ContentAdmin):
     list_display = ["title", "slug", "is_published", "updated_at"]
     list_filter = ["is_published"]
     search_fields = ["title", "summary"]
@@ -60,7 +68,7 @@ class LessonInline(admin.TabularInline):
 
 
 @admin.register(Module)
-class ModuleAdmin(PublishActionsMixin, admin.ModelAdmin):
+class ModuleAdmin(PublishActionsMixin, ContentAdmin):
     list_display = ["title", "course", "position", "is_published"]
     list_editable = ["position", "is_published"]
     list_filter = ["course", "is_published"]
@@ -77,7 +85,7 @@ class KeyTermInline(admin.TabularInline):
 
 
 @admin.register(Lesson)
-class LessonAdmin(PublishActionsMixin, admin.ModelAdmin):
+class LessonAdmin(PublishActionsMixin, ContentAdmin):
     list_display = ["title", "module", "position", "is_published", "word_count", "updated_at"]
     list_editable = ["position"]
     list_filter = ["course", "module", "is_published"]
@@ -93,6 +101,30 @@ class LessonAdmin(PublishActionsMixin, admin.ModelAdmin):
         (_("Content"), {"fields": ["summary", "objectives", "body", "sources"]}),
         (_("Facts"), {"fields": ["word_count", "updated_at"]}),
     ]
+
+
+class PassageInline(admin.TabularInline):
+    model = Passage
+    fields = ["position", "text", "modules"]
+    extra = 0
+
+
+@admin.register(Source)
+class SourceAdmin(ContentAdmin):
+    list_display = ["key", "title", "course", "filename"]
+    list_filter = ["course"]
+    list_select_related = ["course"]
+    search_fields = ["key", "title"]
+    inlines = [PassageInline]
+
+
+@admin.register(Passage)
+class PassageAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "source", "position"]
+    list_filter = ["source__course", "source", "modules"]
+    list_select_related = ["source"]
+    search_fields = ["text"]
+    filter_horizontal = ["modules"]
 
 
 @admin.register(LessonProgress)

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from lessons import selectors, services
 from lessons.forms import LessonCompleteForm, LessonSearchForm
+from lessons.models import LessonProgress, LessonStatus
 
 
 def catalog(request):
@@ -37,7 +38,11 @@ def _open_lesson(request, course_slug, lesson_slug):
 @login_required
 def lesson_detail(request, course_slug, lesson_slug):
     course, page, quiz = _open_lesson(request, course_slug, lesson_slug)
-    progress = services.lesson_visit(user=request.user, lesson=page.lesson)
+    if request.user.is_staff:
+        # Staff preview lessons as students see them; a preview records no progress.
+        progress = LessonProgress(user=request.user, lesson=page.lesson, status=LessonStatus.NOT_STARTED)
+    else:
+        progress = services.lesson_visit(user=request.user, lesson=page.lesson)
     complete_form = LessonCompleteForm(
         action=reverse("lessons:lesson_complete", kwargs={"course_slug": course.slug, "lesson_slug": lesson_slug})
     )

@@ -1,27 +1,47 @@
-from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
+from decimal import Decimal
 
-from lessons.admin import PublishActionsMixin
-from quizzes.models import Attempt, AttemptQuestion, Choice, Question, Quiz
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from lessons.admin import ContentAdmin, PublishActionsMixin
+from quizzes.models import Attempt, AttemptQuestion, Choice, Question, QuestionType, Quiz
+from quizzes.services import question_attempts_to_regrade, question_regrade
+from quizzes.validation import ChoiceSpec, choice_problems
+
+CHOICE_FIELDS_BY_TYPE = {
+    QuestionType.MATCHING: ["position", "text", "match_text"],
+    QuestionType.ORDERING: ["position", "text"],
+    QuestionType.SHORT: ["position", "text", "fraction", "feedback"],
+}
+CHOICE_HELP = {
+    QuestionType.SINGLE: _("Exactly one choice at weight 1 (100%); wrong choices 0."),
+    QuestionType.TRUE_FALSE: _("Two choices, True and False; the right one at weight 1."),
+    QuestionType.MULTIPLE: _("Right choices' weights add up to 1 (100%); wrong picks can cost, e.g. -0.5."),
+    QuestionType.SHORT: _("Each accepted answer on its own row; case, spacing and punctuation are ignored."),
+    QuestionType.MATCHING: _("Each row is a pair: left side and the right side it matches."),
+    QuestionType.ORDERING: _("List the items in the right order; students see them shuffled."),
+}
 
 
 @admin.register(Quiz)
-class QuizAdmin(PublishActionsMixin, admin.ModelAdmin):
+class QuizAdmin(PublishActionsMixin, ContentAdmin):
     list_display = [
-        "title",
-        "kind",
-        "pass_mark",
-        "attempts_allowed",
-        "time_limit_minutes",
-        "grading_method",
-        "is_published",
+        "title", "kind", "pass_mark", "attempts_allowed", "time_limit_minutes", "grading_method", "is_published",
     ]
     list_filter = ["course", "kind", "is_published", "grading_method"]
     list_select_related = ["course", "lesson"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["preview_link"]
     fieldsets = [
-        (None, {"fields": ["course", "kind", "lesson", "title", "slug", "is_published"]}),
+        (None, {"fields": ["course", "kind", "lesson", "title", "slug", "is_published", "preview_link"]}),
         (_("Grading"), {"fields": ["pass_mark", "attempts_allowed", "grading_method"]}),
         (
             _("Delivery"),
@@ -30,20 +50,132 @@ class QuizAdmin(PublishActionsMixin, admin.ModelAdmin):
     ]
 
 
+    @admin.display(description=_("preview"))
+    def preview_link(self, quiz):
+        if not quiz.pk:
+            return "-"
+        url = reverse("quizzes:preview", kwargs={"course_slug": quiz.course.slug, "quiz_slug": quiz.slug})
+        return format_html('<a href="{}">{}</a>', url, _("Try this quiz as a student (nothing is recorded)"))
+
+
+class ChoiceFormSet(forms.BaseInlineFormSet):
+    """Refuse a set of choices that cannot make a fair question of the chosen type."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        specs = [
+            ChoiceSpec(
+                text=form.cleaned_data.get("text", ""),
+                fraction=form.cleaned_data.get("fraction") or Decimal(0),
+                match=form.cleaned_data.get("match_text", ""),
+            )
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        qtype = self.instance.qtype
+        if qtype in {QuestionType.MATCHING, QuestionType.ORDERING}:
+            specs = [ChoiceSpec(text=spec.text, fraction=Decimal(1), match=spec.match) for spec in specs]
+        problems = choice_problems(qtype, specs)
+        if problems:
+            raise forms.ValidationError(problems)
+
+
 class ChoiceInline(admin.TabularInline):
     model = Choice
-    fields = ["position", "text", "match_text", "fraction", "feedback"]
+    formset = ChoiceFormSet
     extra = 0
+    ordering = ["position"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["position", "text", "match_text", "fraction", "feedback"]
+        return CHOICE_FIELDS_BY_TYPE.get(obj.qtype, ["position", "text", "fraction", "feedback"])
+
+
+def _answer_key(question: Question) -> list[tuple]:
+    return list(question.choices.order_by("position", "id").values_list("text", "match_text", "fraction"))
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(ContentAdmin):
     list_display = ["key", "title", "qtype", "lesson", "section_anchor", "version"]
     list_filter = ["course", "qtype", "lesson__module"]
     list_select_related = ["lesson"]
     search_fields = ["key", "title", "text"]
-    readonly_fields = ["version"]
+    readonly_fields = ["version", "choice_guide"]
+    fields = [
+        "lesson", "key", "qtype", "choice_guide", "title", "text", "explanation", "section_anchor", "position",
+        "version",
+    ]
     inlines = [ChoiceInline]
+    actions = ["regrade_selected"]
+
+    @admin.display(description=_("how to fill the choices"))
+    def choice_guide(self, question):
+        return CHOICE_HELP.get(question.qtype, _("Pick a type and save to see the choice columns that fit it."))
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:question_id>/regrade/",
+                self.admin_site.admin_view(self.regrade_view),
+                name="quizzes_question_regrade",
+            ),
+            *super().get_urls(),
+        ]
+
+    def save_model(self, request, obj, form, change):
+        obj._key_before = _answer_key(obj) if change else None
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        question = form.instance
+        if change and _answer_key(question) != question._key_before:
+            Question.objects.filter(pk=question.pk).update(version=question.version + 1)
+            question.version += 1
+            stale = question_attempts_to_regrade(question=question)
+            if stale:
+                url = reverse("admin:quizzes_question_regrade", args=[question.pk])
+                self.message_user(
+                    request,
+                    format_html(
+                        'The answer key changed. {} finished attempt(s) were marked with the old key: '
+                        '<a href="{}">regrade them</a>.',
+                        stale,
+                        url,
+                    ),
+                    messages.WARNING,
+                )
+
+    def regrade_view(self, request, question_id):
+        question = get_object_or_404(Question, pk=question_id)
+        if not self.has_change_permission(request, question):
+            raise PermissionDenied
+        if request.method == "POST":
+            changed = question_regrade(question=question)
+            self.message_user(
+                request,
+                ngettext("Regraded: %(count)d attempt changed score.", "Regraded: %(count)d attempts changed score.",
+                         changed) % {"count": changed},
+                messages.SUCCESS,
+            )
+            return redirect("admin:quizzes_question_change", question.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "question": question,
+            "stale": question_attempts_to_regrade(question=question),
+            "title": _("Regrade attempts"),
+        }
+        return TemplateResponse(request, "admin/quizzes/question/regrade.html", context)
+
+    @admin.action(description=_("Regrade finished attempts of selected questions"), permissions=["change"])
+    def regrade_selected(self, request, queryset):
+        changed = sum(question_regrade(question=question) for question in queryset)
+        self.message_user(request, _("Regraded: %(count)d attempts changed score.") % {"count": changed})
 
 
 class AttemptQuestionInline(admin.TabularInline):
@@ -64,15 +196,7 @@ class AttemptAdmin(admin.ModelAdmin):
     list_select_related = ["quiz", "user"]
     search_fields = ["user__username", "quiz__title"]
     readonly_fields = [
-        "quiz",
-        "user",
-        "number",
-        "status",
-        "started_at",
-        "deadline",
-        "finished_at",
-        "closed_at_deadline",
-        "score",
+        "quiz", "user", "number", "status", "started_at", "deadline", "finished_at", "closed_at_deadline", "score",
         "passed",
     ]
     inlines = [AttemptQuestionInline]

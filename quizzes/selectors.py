@@ -148,6 +148,11 @@ class SlotReview:
 
 def attempt_review(*, attempt: Attempt) -> list[SlotReview]:
     """Per-question results of a finished attempt, built only from its snapshots."""
+    return slots_review(slots=attempt.slots.all())
+
+
+def slots_review(*, slots) -> list[SlotReview]:
+    """Per-question results of marked slots, saved or not (a preview's are not)."""
     return [
         SlotReview(
             position=slot.position,
@@ -157,5 +162,5 @@ def attempt_review(*, attempt: Attempt) -> list[SlotReview]:
             correct=correct_answer_lines(slot.snapshot),
             feedback=response_feedback(slot.snapshot, slot.response),
         )
-        for slot in attempt.slots.all()
+        for slot in slots
     ]

@@ -98,6 +98,15 @@ def _draw_questions(quiz: Quiz, rng: random.Random) -> list[Question]:
     return drawn
 
 
+def quiz_preview(*, quiz: Quiz, rng: random.Random | None = None) -> list[dict]:
+    """The snapshots a new attempt would show, for staff to try the quiz; nothing is written."""
+    rng = rng or random.SystemRandom()
+    return [
+        snapshot_question(question, shuffle_choices=quiz.shuffle_choices, rng=rng)
+        for question in _draw_questions(quiz, rng)
+    ]
+
+
 @transaction.atomic
 def attempt_start(*, user, quiz: Quiz, now: datetime | None = None, rng: random.Random | None = None) -> Attempt:
     """Open a new attempt, or return the student's open one; never more attempts than the quiz allows.
@@ -218,3 +227,74 @@ def _grade(attempt: Attempt, *, now: datetime, closed_at_deadline: bool):
     if attempt.passed and attempt.quiz.lesson is not None:
         lesson_complete(user=attempt.user, lesson=attempt.quiz.lesson)
     certificate_issue_if_earned(user=attempt.user, course=attempt.quiz.course)
+
+
+def _remap(old_choices: list[dict], new_choices: list[dict]) -> dict[int, int]:
+    """Old snapshot choice ids -> current ids: the same id where it survives, else the same position."""
+    new_ids = [choice["id"] for choice in new_choices]
+    mapping = {}
+    for index, choice in enumerate(old_choices):
+        if choice["id"] in new_ids:
+            mapping[choice["id"]] = choice["id"]
+        elif index < len(new_ids):
+            mapping[choice["id"]] = new_ids[index]
+    return mapping
+
+
+def _regraded_snapshot(snapshot: dict, response: dict | None, current: dict) -> tuple[dict, dict | None]:
+    mapping = _remap(snapshot["choices"], current["choices"])
+    fresh = {**current}
+    fresh["order"] = [mapping[cid] for cid in snapshot["order"] if cid in mapping]
+    if "match_order" in current:
+        fresh["match_order"] = [mapping[cid] for cid in snapshot.get("match_order", []) if cid in mapping]
+    if not response:
+        return fresh, response
+    if "choice" in response:
+        response = {"choice": mapping.get(response["choice"])}
+    elif "choices" in response:
+        response = {"choices": [mapping[cid] for cid in response["choices"] if cid in mapping]}
+    elif "pairs" in response:
+        response = {
+            "pairs": {
+                str(mapping[int(left)]): mapping[right]
+                for left, right in response["pairs"].items()
+                if int(left) in mapping and right in mapping
+            }
+        }
+    elif "order" in response:
+        response = {"order": [mapping[cid] for cid in response["order"] if cid in mapping]}
+    return fresh, response
+
+
+@transaction.atomic
+def question_regrade(*, question: Question) -> int:
+    """Mark every finished attempt's copy of a question again against its current key and text.
+
+    Scores, pass/fail, lesson completion and certificates follow; a completion already earned is
+    never taken back. Returns the number of attempts whose score changed.
+    """
+    current = snapshot_question(question, shuffle_choices=False, rng=random.Random(0))
+    slots = list(
+        AttemptQuestion.objects.select_for_update(of=("self",))
+        .filter(question=question, attempt__status=Attempt.Status.FINISHED)
+        .select_related("attempt")
+    )
+    for slot in slots:
+        slot.snapshot, slot.response = _regraded_snapshot(slot.snapshot, slot.response, current)
+    AttemptQuestion.objects.bulk_update(slots, ["snapshot", "response"])
+    attempt_ids = {slot.attempt_id for slot in slots}
+    changed = 0
+    for attempt in Attempt.objects.filter(pk__in=attempt_ids).select_related("quiz__lesson", "quiz__course", "user"):
+        before = attempt.score
+        _grade(attempt, now=attempt.finished_at, closed_at_deadline=attempt.closed_at_deadline)
+        changed += attempt.score != before
+    return changed
+
+
+def question_attempts_to_regrade(*, question: Question) -> int:
+    """How many finished attempts were marked against an older version of the question."""
+    return (
+        AttemptQuestion.objects.filter(question=question, attempt__status=Attempt.Status.FINISHED)
+        .exclude(snapshot__version=question.version)
+        .count()
+    )

@@ -1,6 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core import signing
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -8,6 +10,8 @@ from django.views.decorators.http import require_POST
 from lessons.selectors import course_get, course_locks_for
 from quizzes import selectors, services
 from quizzes.forms import AttemptForm
+from quizzes.grading import grade_response
+from quizzes.models import Attempt, AttemptQuestion
 
 
 def _check_unlocked(*, course, quiz, user):
@@ -88,6 +92,40 @@ def attempt_detail(request, course_slug, attempt_id):
         messages.success(request, _("Your answers are saved. You can come back and submit later."))
         return redirect(attempt)
     return render(request, "quizzes/attempt_form.html", {"course": course, "attempt": attempt, "form": form})
+
+
+PREVIEW_SALT = "quizzes.preview"
+
+
+@login_required
+def quiz_preview(request, course_slug, quiz_slug):
+    """Staff try a quiz (drafts too) as a student would, graded on the spot; nothing is recorded."""
+    if not request.user.is_staff:
+        raise Http404("No such quiz.")
+    course = course_get(slug=course_slug, user=request.user)
+    quiz = selectors.quiz_get(course=course, slug=quiz_slug, user=request.user)
+    if request.method == "POST":
+        try:
+            snapshots = signing.loads(request.POST.get("preview", ""), salt=PREVIEW_SALT)
+        except signing.BadSignature:
+            return HttpResponseBadRequest("The preview form was altered or is too old; open the preview again.")
+    else:
+        snapshots = services.quiz_preview(quiz=quiz)
+    slots = [AttemptQuestion(position=i, snapshot=snapshot) for i, snapshot in enumerate(snapshots, start=1)]
+    form = AttemptForm(request.POST or None, slots=slots)
+    context = {"course": course, "quiz": quiz, "attempt": Attempt(quiz=quiz, number=0), "form": form, "preview": True}
+    if request.method == "POST" and form.is_valid():
+        for slot, response in zip(slots, form.responses().values(), strict=True):
+            slot.response = response
+            slot.mark = grade_response(slot.snapshot, response)
+        score = sum(slot.mark for slot in slots) * 100 / len(slots) if slots else 0
+        return render(
+            request,
+            "quizzes/preview_result.html",
+            {**context, "review": selectors.slots_review(slots=slots), "score": round(score, 2)},
+        )
+    context["preview_token"] = signing.dumps(snapshots, salt=PREVIEW_SALT, compress=True)
+    return render(request, "quizzes/attempt_form.html", context)
 
 
 def _result(request, course, attempt):

@@ -43,7 +43,7 @@ def answer_every_question(page: Page, attempt: Attempt, *, wrong_position: int):
             canonical = [choice["id"] for choice in snapshot["choices"]]
             for index, cid in enumerate(order):
                 rank = canonical.index(cid) + 1
-                page.select_option(f"#id_q{position}_{index}", str(rank if right else len(order) + 1 - rank))
+                page.select_option(f"#id_q{position}_{index}", str(rank if right else rank % len(order) + 1))
 
 
 def test_new_student_signs_up_reads_takes_a_quiz_and_sees_progress(live_server, page: Page):

@@ -49,7 +49,7 @@ def form_values(attempt, *, right=True):
             canonical = [choice["id"] for choice in snapshot["choices"]]
             for index, cid in enumerate(order):
                 rank = canonical.index(cid) + 1
-                data[f"{name}_{index}"] = str(rank if right else len(order) + 1 - rank)
+                data[f"{name}_{index}"] = str(rank if right else rank % len(order) + 1)
     return data
 
 
