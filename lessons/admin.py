@@ -5,6 +5,7 @@ from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 
 from lessons.models import Course, KeyTerm, Lesson, LessonProgress, Module, Passage, Source
+from quizzes.models import Question
 
 
 class ContentAdmin(VersionAdmin):
@@ -84,6 +85,16 @@ class KeyTermInline(admin.TabularInline):
     extra = 1
 
 
+class QuestionInline(admin.TabularInline):
+    """The lesson quiz's questions, in order; each opens in full (choices, feedback) from its link."""
+
+    model = Question
+    fields = ["position", "key", "qtype", "title", "section_anchor"]
+    show_change_link = True
+    extra = 0
+    verbose_name_plural = _("quiz questions (the lesson's quiz asks these; the final exam draws from them)")
+
+
 @admin.register(Lesson)
 class LessonAdmin(PublishActionsMixin, ContentAdmin):
     list_display = ["title", "module", "position", "is_published", "word_count", "updated_at"]
@@ -95,7 +106,7 @@ class LessonAdmin(PublishActionsMixin, ContentAdmin):
     filter_horizontal = ["sources"]
     readonly_fields = ["word_count", "updated_at"]
     ordering = ["course", "module__position", "position"]
-    inlines = [KeyTermInline]
+    inlines = [KeyTermInline, QuestionInline]
     fieldsets = [
         (None, {"fields": ["module", "title", "slug", "position", "is_published"]}),
         (_("Content"), {"fields": ["summary", "objectives", "body", "sources"]}),

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -39,9 +39,10 @@ class QuizAdmin(PublishActionsMixin, ContentAdmin):
     list_select_related = ["course", "lesson"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["preview_link"]
+    readonly_fields = ["preview_link", "question_list"]
     fieldsets = [
         (None, {"fields": ["course", "kind", "lesson", "title", "slug", "is_published", "preview_link"]}),
+        (_("Questions"), {"fields": ["question_list"]}),
         (_("Grading"), {"fields": ["pass_mark", "attempts_allowed", "grading_method"]}),
         (
             _("Delivery"),
@@ -56,6 +57,28 @@ class QuizAdmin(PublishActionsMixin, ContentAdmin):
             return "-"
         url = reverse("quizzes:preview", kwargs={"course_slug": quiz.course.slug, "quiz_slug": quiz.slug})
         return format_html('<a href="{}">{}</a>', url, _("Try this quiz as a student (nothing is recorded)"))
+
+
+    @admin.display(description=_("questions"))
+    def question_list(self, quiz):
+        if not quiz.pk:
+            return "-"
+        questions = quiz.question_pool().only("id", "key", "title", "qtype", "lesson_id").order_by(
+            "lesson__module__position", "lesson__position", "position"
+        )
+        rows = format_html_join(
+            "",
+            '<li><a href="{}">{}</a> ({})</li>',
+            (
+                (reverse("admin:quizzes_question_change", args=[q.pk]), q.title or q.key, q.get_qtype_display())
+                for q in questions
+            ),
+        )
+        note = _("Questions belong to the lesson: add or reorder them on the lesson's page.")
+        if quiz.lesson_id:
+            lesson_url = reverse("admin:lessons_lesson_change", args=[quiz.lesson_id])
+            return format_html('<ol>{}</ol><p><a href="{}">{}</a></p>', rows, lesson_url, note)
+        return format_html("<ol>{}</ol>", rows)
 
 
 class ChoiceFormSet(forms.BaseInlineFormSet):

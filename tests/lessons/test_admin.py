@@ -11,6 +11,11 @@ from lessons.models import Lesson
 
 pytestmark = pytest.mark.django_db
 
+NO_QUESTIONS = {
+    "questions-TOTAL_FORMS": "0", "questions-INITIAL_FORMS": "0",
+    "questions-MIN_NUM_FORMS": "0", "questions-MAX_NUM_FORMS": "1000",
+}
+
 
 def test_instructors_group_holds_content_permissions_only():
     """The migration-made group may edit course content but not users or groups."""
@@ -47,6 +52,7 @@ def test_instructor_edits_a_lesson_in_the_admin(instructor_client, lessons):
         "key_terms-INITIAL_FORMS": "0",
         "key_terms-MIN_NUM_FORMS": "0",
         "key_terms-MAX_NUM_FORMS": "1000",
+        **NO_QUESTIONS,
     }
     response = instructor_client.post(url, data)
     assert response.status_code == HTTPStatus.FOUND, response.context["adminform"].form.errors
@@ -70,6 +76,7 @@ def test_admin_refuses_duplicate_anchors_with_a_message(instructor_client, lesso
             "key_terms-INITIAL_FORMS": "0",
             "key_terms-MIN_NUM_FORMS": "0",
             "key_terms-MAX_NUM_FORMS": "1000",
+            **NO_QUESTIONS,
         },
     )
     assert response.status_code == HTTPStatus.OK
