@@ -8,6 +8,7 @@ admin.site.index_title = "Courses and people"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
+    path("staff/reports/", include("reports.urls")),
     path("", include("lessons.urls")),
     path("", include("quizzes.urls")),
     path("", include("certificates.urls")),

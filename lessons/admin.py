@@ -1,9 +1,9 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-
 from reversion.admin import VersionAdmin
 
+from lessons.admin_essays import EssayImportAdminMixin
 from lessons.models import Course, KeyTerm, Lesson, LessonProgress, Module, Passage, Source
 from quizzes.models import Question
 
@@ -51,7 +51,7 @@ class ModuleInline(admin.TabularInline):
 
 
 @admin.register(Course)
-class CourseAdmin(PublishActionsMixin, ContentAdmin):
+class CourseAdmin(EssayImportAdminMixin, PublishActionsMixin, ContentAdmin):
     list_display = ["title", "slug", "is_published", "updated_at"]
     list_filter = ["is_published"]
     search_fields = ["title", "summary"]

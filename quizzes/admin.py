@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from lessons.admin import ContentAdmin, PublishActionsMixin
+from quizzes.admin_gift import GiftTransferAdminMixin
 from quizzes.models import Attempt, AttemptQuestion, Choice, Question, QuestionType, Quiz
 from quizzes.services import question_attempts_to_regrade, question_regrade
 from quizzes.validation import ChoiceSpec, choice_problems
@@ -31,9 +32,15 @@ CHOICE_HELP = {
 
 
 @admin.register(Quiz)
-class QuizAdmin(PublishActionsMixin, ContentAdmin):
+class QuizAdmin(GiftTransferAdminMixin, PublishActionsMixin, ContentAdmin):
     list_display = [
-        "title", "kind", "pass_mark", "attempts_allowed", "time_limit_minutes", "grading_method", "is_published",
+        "title",
+        "kind",
+        "pass_mark",
+        "attempts_allowed",
+        "time_limit_minutes",
+        "grading_method",
+        "is_published",
     ]
     list_filter = ["course", "kind", "is_published", "grading_method"]
     list_select_related = ["course", "lesson"]
@@ -50,7 +57,6 @@ class QuizAdmin(PublishActionsMixin, ContentAdmin):
         ),
     ]
 
-
     @admin.display(description=_("preview"))
     def preview_link(self, quiz):
         if not quiz.pk:
@@ -58,13 +64,14 @@ class QuizAdmin(PublishActionsMixin, ContentAdmin):
         url = reverse("quizzes:preview", kwargs={"course_slug": quiz.course.slug, "quiz_slug": quiz.slug})
         return format_html('<a href="{}">{}</a>', url, _("Try this quiz as a student (nothing is recorded)"))
 
-
     @admin.display(description=_("questions"))
     def question_list(self, quiz):
         if not quiz.pk:
             return "-"
-        questions = quiz.question_pool().only("id", "key", "title", "qtype", "lesson_id").order_by(
-            "lesson__module__position", "lesson__position", "position"
+        questions = (
+            quiz.question_pool()
+            .only("id", "key", "title", "qtype", "lesson_id")
+            .order_by("lesson__module__position", "lesson__position", "position")
         )
         rows = format_html_join(
             "",
@@ -129,7 +136,15 @@ class QuestionAdmin(ContentAdmin):
     search_fields = ["key", "title", "text"]
     readonly_fields = ["version", "choice_guide"]
     fields = [
-        "lesson", "key", "qtype", "choice_guide", "title", "text", "explanation", "section_anchor", "position",
+        "lesson",
+        "key",
+        "qtype",
+        "choice_guide",
+        "title",
+        "text",
+        "explanation",
+        "section_anchor",
+        "position",
         "version",
     ]
     inlines = [ChoiceInline]
@@ -165,7 +180,7 @@ class QuestionAdmin(ContentAdmin):
                 self.message_user(
                     request,
                     format_html(
-                        'The answer key changed. {} finished attempt(s) were marked with the old key: '
+                        "The answer key changed. {} finished attempt(s) were marked with the old key: "
                         '<a href="{}">regrade them</a>.',
                         stale,
                         url,
@@ -181,8 +196,10 @@ class QuestionAdmin(ContentAdmin):
             changed = question_regrade(question=question)
             self.message_user(
                 request,
-                ngettext("Regraded: %(count)d attempt changed score.", "Regraded: %(count)d attempts changed score.",
-                         changed) % {"count": changed},
+                ngettext(
+                    "Regraded: %(count)d attempt changed score.", "Regraded: %(count)d attempts changed score.", changed
+                )
+                % {"count": changed},
                 messages.SUCCESS,
             )
             return redirect("admin:quizzes_question_change", question.pk)
@@ -219,7 +236,15 @@ class AttemptAdmin(admin.ModelAdmin):
     list_select_related = ["quiz", "user"]
     search_fields = ["user__username", "quiz__title"]
     readonly_fields = [
-        "quiz", "user", "number", "status", "started_at", "deadline", "finished_at", "closed_at_deadline", "score",
+        "quiz",
+        "user",
+        "number",
+        "status",
+        "started_at",
+        "deadline",
+        "finished_at",
+        "closed_at_deadline",
+        "score",
         "passed",
     ]
     inlines = [AttemptQuestionInline]

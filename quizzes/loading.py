@@ -111,7 +111,7 @@ def _fraction(value) -> str:
     return str(Decimal(value).quantize(FRACTION_PLACES))
 
 
-def _question_state(question: Question, choices: list[Choice]) -> dict:
+def question_state(question: Question, choices: list[Choice]) -> dict:
     return {
         "qtype": question.qtype,
         "title": question.title,
@@ -123,7 +123,7 @@ def _question_state(question: Question, choices: list[Choice]) -> dict:
     }
 
 
-def _desired_question_state(gift: GiftQuestion, position: int) -> dict:
+def desired_question_state(gift: GiftQuestion, position: int) -> dict:
     return {
         "qtype": str(gift.qtype),
         "title": gift.title,
@@ -163,13 +163,13 @@ def quizzes_load(*, course, data: QuizzesData, lessons: dict, force: bool, repor
     for lesson_slug, gift_questions in data.questions.items():
         for position, gift in enumerate(gift_questions, start=1):
             question = questions.get(gift.key)
-            current = _question_state(question, list(question.choices.all())) if question else None
+            current = question_state(question, list(question.choices.all())) if question else None
             _load_question(
                 question or Question(key=gift.key),
                 lesson=lessons[lesson_slug],
                 gift=gift,
                 current=current,
-                desired=_desired_question_state(gift, position),
+                desired=desired_question_state(gift, position),
                 force=force,
                 report=report,
             )

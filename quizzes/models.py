@@ -101,9 +101,12 @@ class Quiz(models.Model):
         return self.kind == self.Kind.FINAL
 
     def question_pool(self):
-        """The questions an attempt draws from: the lesson's own, or the whole course bank for the final."""
+        """The questions an attempt draws from: the lesson's own, or the published lessons' bank for the final."""
         questions = Question.objects.filter(course_id=self.course_id)
-        if not self.is_final:
+        if self.is_final:
+            # Questions of draft lessons (e.g. from the essay import) stay out until an instructor publishes them.
+            questions = questions.filter(lesson__is_published=True, lesson__module__is_published=True)
+        else:
             questions = questions.filter(lesson_id=self.lesson_id)
         return questions.select_related("lesson__module").prefetch_related("choices")
 

@@ -12,8 +12,10 @@ from lessons.models import Lesson
 pytestmark = pytest.mark.django_db
 
 NO_QUESTIONS = {
-    "questions-TOTAL_FORMS": "0", "questions-INITIAL_FORMS": "0",
-    "questions-MIN_NUM_FORMS": "0", "questions-MAX_NUM_FORMS": "1000",
+    "questions-TOTAL_FORMS": "0",
+    "questions-INITIAL_FORMS": "0",
+    "questions-MIN_NUM_FORMS": "0",
+    "questions-MAX_NUM_FORMS": "1000",
 }
 
 

@@ -18,11 +18,18 @@ pytestmark = pytest.mark.django_db
 def question_form(question, choices, **changes):
     """The admin change form's POST data for a question and its choice rows."""
     data = {
-        "lesson": question.lesson_id, "key": question.key, "qtype": question.qtype, "title": question.title,
-        "text": question.text, "explanation": question.explanation, "section_anchor": question.section_anchor,
+        "lesson": question.lesson_id,
+        "key": question.key,
+        "qtype": question.qtype,
+        "title": question.title,
+        "text": question.text,
+        "explanation": question.explanation,
+        "section_anchor": question.section_anchor,
         "position": question.position,
-        "choices-TOTAL_FORMS": str(len(choices)), "choices-INITIAL_FORMS": str(question.choices.count()),
-        "choices-MIN_NUM_FORMS": "0", "choices-MAX_NUM_FORMS": "1000",
+        "choices-TOTAL_FORMS": str(len(choices)),
+        "choices-INITIAL_FORMS": str(question.choices.count()),
+        "choices-MIN_NUM_FORMS": "0",
+        "choices-MAX_NUM_FORMS": "1000",
         **changes,
     }
     existing = list(question.choices.order_by("position", "id"))
@@ -44,9 +51,16 @@ def change_url(question):
     ("qtype", "choices", "message"),
     [
         ("single", [{"text": "A", "fraction": "0"}, {"text": "B", "fraction": "0"}], "exactly one choice at 100%"),
-        ("multiple", [{"text": "A", "fraction": "0.5"}, {"text": "B", "fraction": "0.3"}, {"text": "C", "fraction": "-1"}],
-         "add up to 80%"),
-        ("matching", [{"text": "A", "match_text": "x"}, {"text": "B", "match_text": ""}], "both a left and a right side"),
+        (
+            "multiple",
+            [{"text": "A", "fraction": "0.5"}, {"text": "B", "fraction": "0.3"}, {"text": "C", "fraction": "-1"}],
+            "add up to 80%",
+        ),
+        (
+            "matching",
+            [{"text": "A", "match_text": "x"}, {"text": "B", "match_text": ""}],
+            "both a left and a right side",
+        ),
         ("short", [{"text": "word", "fraction": "0.5"}], "at least one accepted answer at 100%"),
     ],
 )

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("courses/<slug:course_slug>/gradebook/", views.gradebook, name="gradebook"),
+    path("courses/<slug:course_slug>/gradebook.csv", views.gradebook_csv, name="gradebook_csv"),
+    path("courses/<slug:course_slug>/students/<int:user_id>/", views.student, name="student"),
+    path(
+        "courses/<slug:course_slug>/quizzes/<slug:quiz_slug>/statistics/",
+        views.quiz_statistics,
+        name="quiz_statistics",
+    ),
+]

@@ -1,0 +1,80 @@
+"""Report pages run the same number of SQL queries whatever the number of students and attempts."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import CourseFactory, LessonFactory, ModuleFactory, QuizFactory
+from tests.reports.conftest import answer_marks, make_students, progress, scored_attempt
+
+pytestmark = pytest.mark.django_db
+
+
+def query_count(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def build_class(course_slug: str, student_count: int):
+    """A course of two modules and four lessons with quizzes, and students who read and answered."""
+    course = CourseFactory(slug=course_slug)
+    modules = [ModuleFactory(course=course, slug=f"{course_slug}-m{index}", position=index) for index in range(2)]
+    lessons = [LessonFactory(module=modules[index % 2], position=index) for index in range(4)]
+    quizzes = [QuizFactory(lesson=lesson) for lesson in lessons]
+    students = make_students(student_count, prefix=f"{course_slug}-")
+    for student in students:
+        progress(student, lessons[0])
+        progress(student, lessons[1])
+        scored_attempt(quizzes[0], student, 1, "60")
+        scored_attempt(quizzes[0], student, 2, "80")
+    return course, students
+
+
+def gradebook_url(course, **params):
+    url = reverse("reports:gradebook", kwargs={"course_slug": course.slug})
+    return url + ("?" + "&".join(f"{key}={value}" for key, value in params.items()) if params else "")
+
+
+def test_gradebook_costs_the_same_for_3_and_30_students(staff_client):
+    """Session, user, course, modules, lessons, quizzes, student count, the page's students, progress, attempts."""
+    small, _ = build_class("small", 3)
+    large, _ = build_class("large", 30)
+    assert query_count(staff_client, gradebook_url(small)) == 10
+    assert query_count(staff_client, gradebook_url(large)) == 10
+    assert query_count(staff_client, gradebook_url(large, module="large-m1")) == 10
+
+
+def test_student_record_query_count_is_pinned(staff_client):
+    """Session, user, course, student, lessons, quizzes, progress, attempts twice (grades, list), certificate."""
+    course, students = build_class("pinned", 3)
+    url = reverse("reports:student", kwargs={"course_slug": course.slug, "user_id": students[1].pk})
+    assert query_count(staff_client, url) == 10
+
+
+def test_index_costs_the_same_for_1_and_3_courses(staff_client):
+    """Session, user, courses, their quizzes with attempt counts."""
+    build_class("first", 1)
+    assert query_count(staff_client, reverse("reports:index")) == 4
+    build_class("second", 1)
+    build_class("third", 1)
+    assert query_count(staff_client, reverse("reports:index")) == 4
+
+
+def test_quiz_statistics_cost_the_same_for_5_and_50_attempts(staff_client, analysis_quiz):
+    """Session, user, course, quiz, and one query for every analysed attempt's questions."""
+    url = reverse(
+        "reports:quiz_statistics", kwargs={"course_slug": analysis_quiz.course.slug, "quiz_slug": analysis_quiz.slug}
+    )
+    students = make_students(50)
+    marks = [[1, 1, 0], [1, 0.5, 0], [0, 1, 1], [0.5, 0, 1], [1, 1, 1]]
+    for index, student in enumerate(students[:5]):
+        answer_marks(analysis_quiz, student, marks[index])
+    assert query_count(staff_client, url) == 5
+    assert query_count(staff_client, url + "?attempts=all") == 5
+    for index, student in enumerate(students[5:]):
+        answer_marks(analysis_quiz, student, marks[index % 5])
+    assert query_count(staff_client, url) == 5
+    assert query_count(staff_client, url + "?attempts=all") == 5
