@@ -29,8 +29,10 @@ from lessons.essays import (
 )
 from lessons.models import Course, KeyTerm, Lesson, Module, Passage, Source
 from lessons.sync import LoadReport, sync_row
+from quizzes.gift import GiftAnswer
 from quizzes.grading import normalize_answer
-from quizzes.models import Choice, Question, QuestionType, Quiz
+from quizzes.loading import question_write
+from quizzes.models import Question, QuestionType, Quiz
 
 MAX_ESSAY_BYTES = 200 * 1024
 LESSON_SLUG_SUFFIX = "-essay-readings"
@@ -398,16 +400,12 @@ def _sync_question(lesson, key: str, desired: dict, answers: list[str], existing
         return
 
     def apply(instance):
-        if instance.pk:
-            instance.version += 1
-        instance.lesson = lesson
-        for name in ("qtype", "title", "text", "explanation", "section_anchor", "position"):
-            setattr(instance, name, desired[name])
-        instance.save()
-        instance.choices.all().delete()
-        Choice.objects.bulk_create(
-            Choice(question=instance, text=answer[:500], fraction=Decimal(1), position=index)
-            for index, answer in enumerate(answers, start=1)
+        fields = ("qtype", "title", "text", "explanation", "section_anchor", "position")
+        question_write(
+            instance,
+            lesson=lesson,
+            values={name: desired[name] for name in fields},
+            answers=[GiftAnswer(text=answer[:500], fraction=Decimal(1)) for answer in answers],
         )
 
     sync_row(

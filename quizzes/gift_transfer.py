@@ -36,7 +36,7 @@ from quizzes.gift import (
     write_gift,
 )
 from quizzes.gift import QuestionType as GiftType
-from quizzes.loading import SUPPORTED_TYPES, desired_question_state, question_state
+from quizzes.loading import SUPPORTED_TYPES, desired_question_state, question_state, question_write
 from quizzes.models import Choice, Question, QuestionType, Quiz
 from quizzes.validation import ChoiceSpec, choice_problems
 
@@ -222,24 +222,12 @@ def gift_import(*, quiz: Quiz, text: str, filename: str) -> ImportResult:
         .annotate(last=Max("position"))
         .values_list("lesson", "last")
     )
-    choices = []
     for planned in new:
         position = last_positions.get(planned.lesson.pk, 0) + 1
         last_positions[planned.lesson.pk] = position
-        question = Question(key=planned.key, position=position)
-        _apply(question, planned)
-        question.save()
-        choices += _choices(question, planned.gift.answers)
-    Choice.objects.filter(question__in=[planned.existing for planned in changed]).delete()
+        _write(Question(key=planned.key, position=position), planned)
     for planned in changed:
-        question = planned.existing
-        _apply(question, planned)
-        question.version += 1
-        question.save(
-            update_fields=["lesson", "course", "qtype", "title", "text", "explanation", "section_anchor", "version"]
-        )
-        choices += _choices(question, planned.gift.answers)
-    Choice.objects.bulk_create(choices)
+        _write(planned.existing, planned)
     return ImportResult(questions=preview.questions)
 
 
@@ -372,28 +360,16 @@ def _comparable(state: dict, lesson_slug: str) -> dict:
     return {**{name: value for name, value in state.items() if name != "position"}, "lesson": lesson_slug}
 
 
-def _apply(question: Question, planned: PlannedQuestion) -> None:
+def _write(question: Question, planned: PlannedQuestion) -> None:
     gift = planned.gift
-    question.lesson = planned.lesson
-    question.qtype = str(gift.qtype)
-    question.title = gift.title
-    question.text = gift.text
-    question.explanation = gift.explanation
-    question.section_anchor = planned.section
-
-
-def _choices(question: Question, answers: list[GiftAnswer]) -> list[Choice]:
-    return [
-        Choice(
-            question=question,
-            text=answer.text,
-            match_text=answer.match,
-            fraction=answer.fraction,
-            feedback=answer.feedback,
-            position=position,
-        )
-        for position, answer in enumerate(answers, start=1)
-    ]
+    values = {
+        "qtype": str(gift.qtype),
+        "title": gift.title,
+        "text": gift.text,
+        "explanation": gift.explanation,
+        "section_anchor": planned.section,
+    }
+    question_write(question, lesson=planned.lesson, values=values, answers=gift.answers)
 
 
 def _clean(text: str) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 from lessons.content import ContentError, CourseData
 from lessons.markdown import extract_sections, render_markdown
 from lessons.sync import LoadReport, sync_row
-from quizzes.gift import GiftError, GiftQuestion, parse_gift
+from quizzes.gift import GiftAnswer, GiftError, GiftQuestion, parse_gift
 from quizzes.models import Choice, GradingMethod, Question, QuestionType, Quiz
 
 SETTINGS = {
@@ -193,26 +193,33 @@ def _load_quiz(quiz: Quiz, *, exists: bool, desired: dict, force: bool, report: 
     )
 
 
+def question_write(question: Question, *, lesson, values: dict, answers: list[GiftAnswer]) -> Question:
+    """Save a question's fields on `lesson` and replace its choices; an existing question gets a new version."""
+    if question.pk:
+        question.version += 1
+    question.lesson = lesson
+    for name, value in values.items():
+        setattr(question, name, value)
+    question.save()
+    question.choices.all().delete()
+    Choice.objects.bulk_create(
+        Choice(
+            question=question,
+            text=answer.text,
+            match_text=answer.match,
+            fraction=answer.fraction,
+            feedback=answer.feedback,
+            position=position,
+        )
+        for position, answer in enumerate(answers, start=1)
+    )
+    return question
+
+
 def _load_question(question: Question, *, lesson, gift: GiftQuestion, current, desired, force, report):
     def apply(instance):
-        if instance.pk:
-            instance.version += 1
-        instance.lesson = lesson
-        for name in ("qtype", "title", "text", "explanation", "section_anchor", "position"):
-            setattr(instance, name, desired[name])
-        instance.save()
-        instance.choices.all().delete()
-        Choice.objects.bulk_create(
-            Choice(
-                question=instance,
-                text=a.text,
-                match_text=a.match,
-                fraction=a.fraction,
-                feedback=a.feedback,
-                position=index,
-            )
-            for index, a in enumerate(gift.answers, start=1)
-        )
+        fields = ("qtype", "title", "text", "explanation", "section_anchor", "position")
+        question_write(instance, lesson=lesson, values={name: desired[name] for name in fields}, answers=gift.answers)
 
     sync_row(
         question,
