@@ -1,3 +1,4 @@
+import reversion
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -20,7 +21,15 @@ class PublishActionsMixin:
     actions = ["publish", "unpublish"]
 
     def _set_published(self, request, queryset, value: bool):
-        count = queryset.update(is_published=value)
+        count = 0
+        for item in queryset.exclude(is_published=value):
+            # Saved one by one inside a revision, so the history shows who published what, and when.
+            with reversion.create_revision():
+                item.is_published = value
+                item.save()
+                reversion.set_user(request.user)
+                reversion.set_comment(_("Published") if value else _("Moved to draft"))
+            count += 1
         verb = _("published") if value else _("moved to draft")
         self.message_user(
             request,

@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.urls import reverse
+from reversion.models import Version
 
 from lessons.models import Lesson
 
@@ -109,6 +110,8 @@ def test_publish_and_unpublish_actions(instructor_client, lessons):
     response = instructor_client.post(url, {"action": "publish", "_selected_action": ids}, follow=True)
     assert "2 items published." in response.text
     assert Lesson.objects.filter(pk__in=ids, is_published=True).count() == 2
+    history = Version.objects.get_for_object(lessons[0])
+    assert [version.revision.get_comment() for version in history] == ["Published", "Moved to draft"]
 
 
 def test_lesson_admin_search_filters_and_view_on_site(instructor_client, lessons):
