@@ -7,7 +7,7 @@ from lessons.permissions import INSTRUCTORS, grant_to_instructors
 
 def grant(apps, schema_editor):
     grant_to_instructors(
-        apps, app_label="lessons", edit=["course", "module", "lesson", "keyterm", "source"], view=["lessonprogress"]
+        apps, app_label="lessons", edit=["course", "module", "lesson", "keyterm", "source", "passage"], view=["lessonprogress"]
     )
 
 
