@@ -141,6 +141,7 @@ def course_outline(*, course: Course, user) -> CourseOutline:
         Module.objects.visible_to(user)
         .filter(course=course)
         .order_by("position", "id")
+        .defer("keywords", "loaded_state")
         .prefetch_related(Prefetch("lessons", queryset=lessons.order_by("position", "id")))
     )
     progress = {}

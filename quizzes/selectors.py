@@ -10,6 +10,7 @@ from quizzes.grading import correct_answer_lines, response_feedback, response_li
 from quizzes.models import Attempt, GradingMethod, Quiz
 
 SCORE_PLACES = Decimal("0.01")
+HEAVY_LESSON_FIELDS = ("body", "body_html", "sections", "objectives", "summary", "loaded_state")
 
 
 def quiz_grade(scores: list[Decimal], method: str) -> Decimal | None:
@@ -55,7 +56,13 @@ class QuizResult:
 
 def course_quiz_results(*, course: Course, user) -> dict[int, QuizResult]:
     """Every quiz of the course the user may see, keyed by quiz id, with their standing. Two queries."""
-    quizzes = Quiz.objects.visible_to(user).filter(course=course).select_related("lesson")
+    # Only the lesson's keys are needed here; its body and rendered HTML would make this the page's heaviest query.
+    quizzes = (
+        Quiz.objects.visible_to(user)
+        .filter(course=course)
+        .select_related("lesson")
+        .defer("loaded_state", *(f"lesson__{name}" for name in HEAVY_LESSON_FIELDS))
+    )
     results = {quiz.pk: QuizResult(quiz=quiz) for quiz in quizzes}
     if user.is_authenticated and results:
         attempts = (
