@@ -13,11 +13,10 @@ from quizzes.selectors import QuizResult, course_quiz_results
 MAX_SEARCH_WORDS = 8
 
 
-@dataclass
-class LessonEntry:
-    lesson: Lesson
-    status: str = LessonStatus.NOT_STARTED
-    quiz: QuizResult | None = None
+class LessonStatusMixin:
+    """Display helpers for anything carrying a lesson `status`."""
+
+    status: str
 
     @property
     def status_label(self) -> str:
@@ -26,6 +25,13 @@ class LessonEntry:
     @property
     def is_completed(self) -> bool:
         return self.status == LessonStatus.COMPLETED
+
+
+@dataclass
+class LessonEntry(LessonStatusMixin):
+    lesson: Lesson
+    status: str = LessonStatus.NOT_STARTED
+    quiz: QuizResult | None = None
 
     @property
     def done_count(self) -> int:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from certificates.models import Certificate
 from lessons.models import Course, Lesson, LessonProgress, LessonStatus, Module
+from lessons.selectors import LessonStatusMixin
 from quizzes.grading import normalize_answer
 from quizzes.models import Attempt, AttemptQuestion, QuestionType, Quiz
 from quizzes.selectors import QuizResult
@@ -132,19 +133,11 @@ def course_students(*, course: Course) -> QuerySet:
 
 
 @dataclass
-class LessonCell:
+class LessonCell(LessonStatusMixin):
     lesson: Lesson
     status: str = LessonStatus.NOT_STARTED
     started_at: datetime | None = None
     completed_at: datetime | None = None
-
-    @property
-    def status_label(self) -> str:
-        return LessonStatus(self.status).label
-
-    @property
-    def is_completed(self) -> bool:
-        return self.status == LessonStatus.COMPLETED
 
 
 @dataclass

@@ -8,6 +8,19 @@ from tests.factories import CourseFactory, InstructorFactory, LessonFactory, Mod
 
 SHIPPED_COURSE = Path(settings.CONTENT_DIR) / "diplomacy-globalization"
 
+# DESIGN.md's theme map: the essays (file prefixes) that speak to each module.
+THEME_MAP = {
+    "foundations": {"000", "001", "002"},
+    "communication-negotiation": {"000", "001", "003"},
+    "security-alliances": {"000", "001", "002", "003"},
+    "multilateralism-new-actors": {"000", "002", "003"},
+    "economic-diplomacy": {"000", "001", "002", "003"},
+    "global-challenges": {"000", "001", "002", "003"},
+    "public-cultural-diplomacy": {"000", "002", "003"},
+    "digital-era": {"001", "002", "003"},
+    "diplomats-craft": {"000", "001", "002", "003"},
+}
+
 
 @pytest.fixture
 def student(db):

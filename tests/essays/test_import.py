@@ -9,24 +9,13 @@ from lessons.essay_import import EssayFileError, EssayImportError, essay_file_re
 from lessons.models import Lesson, Module, Passage, Source
 from quizzes.models import Choice, Question, Quiz
 from quizzes.services import attempt_start
+from tests.conftest import THEME_MAP
 from tests.essays.conftest import TALKS_ESSAY
 from tests.factories import QuizFactory, make_question
 
 pytestmark = pytest.mark.django_db
 
 SEEDS = Path(settings.BASE_DIR).parent / "shared" / "seeds"
-# DESIGN.md's theme map: the essays (file prefixes) that speak to each module.
-THEME_MAP = {
-    "foundations": {"000", "001", "002"},
-    "communication-negotiation": {"000", "001", "003"},
-    "security-alliances": {"000", "001", "002", "003"},
-    "multilateralism-new-actors": {"000", "002", "003"},
-    "economic-diplomacy": {"000", "001", "002", "003"},
-    "global-challenges": {"000", "001", "002", "003"},
-    "public-cultural-diplomacy": {"000", "002", "003"},
-    "digital-era": {"001", "002", "003"},
-    "diplomats-craft": {"000", "001", "002", "003"},
-}
 
 
 def counts():

@@ -5,7 +5,7 @@ import textwrap
 import pytest
 
 from lessons.content import MIN_LESSON_WORDS, ContentError, read_course
-from tests.conftest import SHIPPED_COURSE
+from tests.conftest import SHIPPED_COURSE, THEME_MAP
 
 BODY = "Intro.\n\n## Part one {#part-one}\n\n" + "Words that explain things. " * 100
 
@@ -81,17 +81,6 @@ def test_the_shipped_course_covers_every_theme_of_the_map():
 
 def test_each_module_draws_on_the_essays_the_theme_map_names():
     """Module sources follow the theme -> essay map of DESIGN.md."""
-    theme_map = {
-        "foundations": {"000", "001", "002"},
-        "communication-negotiation": {"000", "001", "003"},
-        "security-alliances": {"000", "001", "002", "003"},
-        "multilateralism-new-actors": {"000", "002", "003"},
-        "economic-diplomacy": {"000", "001", "002", "003"},
-        "global-challenges": {"000", "001", "002", "003"},
-        "public-cultural-diplomacy": {"000", "002", "003"},
-        "digital-era": {"001", "002", "003"},
-        "diplomats-craft": {"000", "001", "002", "003"},
-    }
     course = read_course(SHIPPED_COURSE)
     used = {module.slug: {key for lesson in module.lessons for key in lesson.sources} for module in course.modules}
-    assert used == theme_map
+    assert used == THEME_MAP
