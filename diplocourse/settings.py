@@ -36,11 +36,14 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "reversion",
-    "accounts",
+    # Our apps, lowest layer first (see README.md, "What is where"); courseware's admin extends the ones below it.
     "lessons",
     "quizzes",
     "certificates",
+    "learning",
     "reports",
+    "courseware",
+    "accounts",
 ]
 
 MIDDLEWARE = [

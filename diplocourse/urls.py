@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("staff/reports/", include("reports.urls")),
     path("", include("lessons.urls")),
+    path("", include("learning.urls")),
     path("", include("quizzes.urls")),
     path("", include("certificates.urls")),
 ]

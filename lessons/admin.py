@@ -4,9 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 
-from lessons.admin_essays import EssayImportAdminMixin
 from lessons.models import Course, KeyTerm, Lesson, LessonProgress, Module, Passage, Source
-from quizzes.models import Question
 
 
 class ContentAdmin(VersionAdmin):
@@ -60,7 +58,7 @@ class ModuleInline(admin.TabularInline):
 
 
 @admin.register(Course)
-class CourseAdmin(EssayImportAdminMixin, PublishActionsMixin, ContentAdmin):
+class CourseAdmin(PublishActionsMixin, ContentAdmin):
     list_display = ["title", "slug", "is_published", "updated_at"]
     list_filter = ["is_published"]
     search_fields = ["title", "summary"]
@@ -94,16 +92,6 @@ class KeyTermInline(admin.TabularInline):
     extra = 1
 
 
-class QuestionInline(admin.TabularInline):
-    """The lesson quiz's questions, in order; each opens in full (choices, feedback) from its link."""
-
-    model = Question
-    fields = ["position", "key", "qtype", "title", "section_anchor"]
-    show_change_link = True
-    extra = 0
-    verbose_name_plural = _("quiz questions (the lesson's quiz asks these; the final exam draws from them)")
-
-
 @admin.register(Lesson)
 class LessonAdmin(PublishActionsMixin, ContentAdmin):
     list_display = ["title", "module", "position", "is_published", "word_count", "updated_at"]
@@ -115,7 +103,7 @@ class LessonAdmin(PublishActionsMixin, ContentAdmin):
     filter_horizontal = ["sources"]
     readonly_fields = ["word_count", "updated_at"]
     ordering = ["course", "module__position", "position"]
-    inlines = [KeyTermInline, QuestionInline]
+    inlines = [KeyTermInline]
     fieldsets = [
         (None, {"fields": ["module", "title", "slug", "position", "is_published"]}),
         (_("Content"), {"fields": ["summary", "objectives", "body", "sources"]}),

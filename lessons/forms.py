@@ -18,13 +18,3 @@ class LessonSearchForm(forms.Form):
         self.helper.form_method = "get"
         self.helper.add_input(Submit("search", _("Search"), css_class="btn-primary"))
         self.helper.disable_csrf = True
-
-
-class LessonCompleteForm(forms.Form):
-    """A button: the lesson to complete comes from the URL."""
-
-    def __init__(self, *args, action: str = "", **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_action = action
-        self.helper.add_input(Submit("complete", _("Mark this lesson complete"), css_class="btn-success"))

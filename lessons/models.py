@@ -51,7 +51,7 @@ class Course(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("lessons:outline", kwargs={"course_slug": self.slug})
+        return reverse("learning:outline", kwargs={"course_slug": self.slug})
 
 
 class Source(models.Model):
@@ -131,7 +131,7 @@ class Module(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("lessons:outline", kwargs={"course_slug": self.course.slug}) + f"#module-{self.slug}"
+        return reverse("learning:outline", kwargs={"course_slug": self.course.slug}) + f"#module-{self.slug}"
 
 
 class LessonQuerySet(models.QuerySet):
@@ -194,7 +194,7 @@ class Lesson(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("lessons:lesson", kwargs={"course_slug": self.course.slug, "lesson_slug": self.slug})
+        return reverse("learning:lesson", kwargs={"course_slug": self.course.slug, "lesson_slug": self.slug})
 
     def clean(self):
         errors = {}

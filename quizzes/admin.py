@@ -1,19 +1,13 @@
 from decimal import Decimal
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.contrib import admin
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from lessons.admin import ContentAdmin, PublishActionsMixin
-from quizzes.admin_gift import GiftTransferAdminMixin
 from quizzes.models import Attempt, AttemptQuestion, Choice, Question, QuestionType, Quiz
-from quizzes.services import question_attempts_to_regrade, question_regrade
 from quizzes.validation import ChoiceSpec, choice_problems
 
 CHOICE_FIELDS_BY_TYPE = {
@@ -32,7 +26,7 @@ CHOICE_HELP = {
 
 
 @admin.register(Quiz)
-class QuizAdmin(GiftTransferAdminMixin, PublishActionsMixin, ContentAdmin):
+class QuizAdmin(PublishActionsMixin, ContentAdmin):
     list_display = [
         "title",
         "kind",
@@ -148,21 +142,10 @@ class QuestionAdmin(ContentAdmin):
         "version",
     ]
     inlines = [ChoiceInline]
-    actions = ["regrade_selected"]
 
     @admin.display(description=_("how to fill the choices"))
     def choice_guide(self, question):
         return CHOICE_HELP.get(question.qtype, _("Pick a type and save to see the choice columns that fit it."))
-
-    def get_urls(self):
-        return [
-            path(
-                "<int:question_id>/regrade/",
-                self.admin_site.admin_view(self.regrade_view),
-                name="quizzes_question_regrade",
-            ),
-            *super().get_urls(),
-        ]
 
     def save_model(self, request, obj, form, change):
         obj._key_before = _answer_key(obj) if change else None
@@ -174,48 +157,10 @@ class QuestionAdmin(ContentAdmin):
         if change and _answer_key(question) != question._key_before:
             Question.objects.filter(pk=question.pk).update(version=question.version + 1)
             question.version += 1
-            stale = question_attempts_to_regrade(question=question)
-            if stale:
-                url = reverse("admin:quizzes_question_regrade", args=[question.pk])
-                self.message_user(
-                    request,
-                    format_html(
-                        "The answer key changed. {} finished attempt(s) were marked with the old key: "
-                        '<a href="{}">regrade them</a>.',
-                        stale,
-                        url,
-                    ),
-                    messages.WARNING,
-                )
+            self.answer_key_changed(request, question)
 
-    def regrade_view(self, request, question_id):
-        question = get_object_or_404(Question, pk=question_id)
-        if not self.has_change_permission(request, question):
-            raise PermissionDenied
-        if request.method == "POST":
-            changed = question_regrade(question=question)
-            self.message_user(
-                request,
-                ngettext(
-                    "Regraded: %(count)d attempt changed score.", "Regraded: %(count)d attempts changed score.", changed
-                )
-                % {"count": changed},
-                messages.SUCCESS,
-            )
-            return redirect("admin:quizzes_question_change", question.pk)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "question": question,
-            "stale": question_attempts_to_regrade(question=question),
-            "title": _("Regrade attempts"),
-        }
-        return TemplateResponse(request, "admin/quizzes/question/regrade.html", context)
-
-    @admin.action(description=_("Regrade finished attempts of selected questions"), permissions=["change"])
-    def regrade_selected(self, request, queryset):
-        changed = sum(question_regrade(question=question) for question in queryset)
-        self.message_user(request, _("Regraded: %(count)d attempts changed score.") % {"count": changed})
+    def answer_key_changed(self, request, question: Question) -> None:
+        """Called after a save changed the answer key (the version is already bumped); past marks stay."""
 
 
 class AttemptQuestionInline(admin.TabularInline):

@@ -94,7 +94,7 @@ class Quiz(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("quizzes:quiz", kwargs={"course_slug": self.course.slug, "quiz_slug": self.slug})
+        return reverse("learning:quiz", kwargs={"course_slug": self.course.slug, "quiz_slug": self.slug})
 
     @property
     def is_final(self) -> bool:
@@ -229,7 +229,7 @@ class Attempt(models.Model):
         return f"{self.user} - {self.quiz} #{self.number}"
 
     def get_absolute_url(self):
-        return reverse("quizzes:attempt", kwargs={"course_slug": self.quiz.course.slug, "attempt_id": self.pk})
+        return reverse("learning:attempt", kwargs={"course_slug": self.quiz.course.slug, "attempt_id": self.pk})
 
     @property
     def is_open(self) -> bool:

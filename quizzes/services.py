@@ -1,6 +1,7 @@
 """Writes for quizzes: starting, saving, submitting and closing attempts."""
 
 import random
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -10,13 +11,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from certificates.services import certificate_issue_if_earned
-from lessons.services import lesson_complete
 from quizzes.grading import grade_response
 from quizzes.models import Attempt, AttemptQuestion, Question, QuestionType, Quiz
 
 SCORE_PLACES = Decimal("0.01")
 MAX_SHUFFLE_TRIES = 10
+
+# Called inside the grading transaction with each attempt just graded: the caller's follow-up
+# (the student's path completes the lesson, issues the certificate). Quizzes know nothing of it.
+OnGraded = Callable[[Attempt], None]
 
 
 class QuizError(Exception):
@@ -108,7 +111,14 @@ def quiz_preview(*, quiz: Quiz, rng: random.Random | None = None) -> list[dict]:
 
 
 @transaction.atomic
-def attempt_start(*, user, quiz: Quiz, now: datetime | None = None, rng: random.Random | None = None) -> Attempt:
+def attempt_start(
+    *,
+    user,
+    quiz: Quiz,
+    now: datetime | None = None,
+    rng: random.Random | None = None,
+    on_graded: OnGraded | None = None,
+) -> Attempt:
     """Open a new attempt, or return the student's open one; never more attempts than the quiz allows.
 
     Attempts of one student are serialized on their user row, and the database refuses a second
@@ -118,7 +128,7 @@ def attempt_start(*, user, quiz: Quiz, now: datetime | None = None, rng: random.
     rng = rng or random.SystemRandom()
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     current = Attempt.objects.filter(quiz=quiz, user=user, status=Attempt.Status.IN_PROGRESS).first()
-    if current and not attempt_close_if_overdue(attempt=current, now=now):
+    if current and not attempt_close_if_overdue(attempt=current, now=now, on_graded=on_graded):
         return current
     used = Attempt.objects.filter(quiz=quiz, user=user).count()
     if quiz.attempts_allowed is not None and used >= quiz.attempts_allowed:
@@ -160,10 +170,16 @@ def _store_responses(attempt: Attempt, responses: dict[int, dict | None]):
     AttemptQuestion.objects.bulk_update(changed, ["response"])
 
 
-def attempt_save(*, attempt: Attempt, responses: dict[int, dict | None], now: datetime | None = None) -> Attempt:
+def attempt_save(
+    *,
+    attempt: Attempt,
+    responses: dict[int, dict | None],
+    now: datetime | None = None,
+    on_graded: OnGraded | None = None,
+) -> Attempt:
     """Keep a student's answers without grading them; refused once the attempt is over or past its deadline."""
     now = now or timezone.now()
-    if attempt_close_if_overdue(attempt=attempt, now=now):
+    if attempt_close_if_overdue(attempt=attempt, now=now, on_graded=on_graded):
         raise AttemptClosed(_("Time ran out: these answers came after the deadline and were not counted."))
     with transaction.atomic():
         attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
@@ -175,7 +191,11 @@ def attempt_save(*, attempt: Attempt, responses: dict[int, dict | None], now: da
 
 @transaction.atomic
 def attempt_submit(
-    *, attempt: Attempt, responses: dict[int, dict | None] | None = None, now: datetime | None = None
+    *,
+    attempt: Attempt,
+    responses: dict[int, dict | None] | None = None,
+    now: datetime | None = None,
+    on_graded: OnGraded | None = None,
 ) -> Attempt:
     """Grade an attempt once. Submitting again, from a double click or a second tab, changes nothing.
 
@@ -188,11 +208,13 @@ def attempt_submit(
     overdue = _is_overdue(attempt, now)
     if responses and not overdue:
         _store_responses(attempt, responses)
-    _grade(attempt, now=now, closed_at_deadline=overdue)
+    _grade(attempt, now=now, closed_at_deadline=overdue, on_graded=on_graded)
     return attempt
 
 
-def attempt_close_if_overdue(*, attempt: Attempt, now: datetime | None = None) -> bool:
+def attempt_close_if_overdue(
+    *, attempt: Attempt, now: datetime | None = None, on_graded: OnGraded | None = None
+) -> bool:
     """Close and grade an open attempt whose time is up, from its saved answers. True if it was closed."""
     now = now or timezone.now()
     if not attempt.is_open or not _is_overdue(attempt, now):
@@ -200,19 +222,19 @@ def attempt_close_if_overdue(*, attempt: Attempt, now: datetime | None = None) -
     with transaction.atomic():
         locked = Attempt.objects.select_for_update(of=("self",)).select_related("quiz__lesson").get(pk=attempt.pk)
         if locked.is_open:
-            _grade(locked, now=locked.deadline, closed_at_deadline=True)
+            _grade(locked, now=locked.deadline, closed_at_deadline=True, on_graded=on_graded)
     attempt.refresh_from_db()
     return True
 
 
-def attempts_close_overdue(*, now: datetime | None = None) -> int:
+def attempts_close_overdue(*, now: datetime | None = None, on_graded: OnGraded | None = None) -> int:
     """Close every attempt left open past its deadline; returns how many were closed."""
     now = now or timezone.now()
     overdue = Attempt.objects.filter(status=Attempt.Status.IN_PROGRESS, deadline__lt=now - _grace())
-    return sum(attempt_close_if_overdue(attempt=attempt, now=now) for attempt in overdue)
+    return sum(attempt_close_if_overdue(attempt=attempt, now=now, on_graded=on_graded) for attempt in overdue)
 
 
-def _grade(attempt: Attempt, *, now: datetime, closed_at_deadline: bool):
+def _grade(attempt: Attempt, *, now: datetime, closed_at_deadline: bool, on_graded: OnGraded | None):
     slots = list(attempt.slots.all())
     for slot in slots:
         slot.mark = grade_response(slot.snapshot, slot.response)
@@ -224,9 +246,8 @@ def _grade(attempt: Attempt, *, now: datetime, closed_at_deadline: bool):
     attempt.finished_at = now
     attempt.closed_at_deadline = closed_at_deadline
     attempt.save(update_fields=["score", "passed", "status", "finished_at", "closed_at_deadline"])
-    if attempt.passed and attempt.quiz.lesson is not None:
-        lesson_complete(user=attempt.user, lesson=attempt.quiz.lesson)
-    certificate_issue_if_earned(user=attempt.user, course=attempt.quiz.course)
+    if on_graded is not None:
+        on_graded(attempt)
 
 
 def _remap(old_choices: list[dict], new_choices: list[dict]) -> dict[int, int]:
@@ -267,11 +288,11 @@ def _regraded_snapshot(snapshot: dict, response: dict | None, current: dict) -> 
 
 
 @transaction.atomic
-def question_regrade(*, question: Question) -> int:
+def question_regrade(*, question: Question, on_graded: OnGraded | None = None) -> int:
     """Mark every finished attempt's copy of a question again against its current key and text.
 
-    Scores, pass/fail, lesson completion and certificates follow; a completion already earned is
-    never taken back. Returns the number of attempts whose score changed.
+    Scores and pass/fail follow, and `on_graded` sees every regraded attempt. Returns the number
+    of attempts whose score changed.
     """
     current = snapshot_question(question, shuffle_choices=False, rng=random.Random(0))
     slots = list(
@@ -286,7 +307,7 @@ def question_regrade(*, question: Question) -> int:
     changed = 0
     for attempt in Attempt.objects.filter(pk__in=attempt_ids).select_related("quiz__lesson", "quiz__course", "user"):
         before = attempt.score
-        _grade(attempt, now=attempt.finished_at, closed_at_deadline=attempt.closed_at_deadline)
+        _grade(attempt, now=attempt.finished_at, closed_at_deadline=attempt.closed_at_deadline, on_graded=on_graded)
         changed += attempt.score != before
     return changed
 

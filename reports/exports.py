@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from django.utils import timezone
 
-from reports.selectors import CSV_CHUNK_SIZE, GradebookColumns, GradebookRow, gradebook_rows_streamed
+from reports.gradebook import CSV_CHUNK_SIZE, GradebookColumns, GradebookRow, gradebook_rows_streamed
 
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

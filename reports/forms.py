@@ -5,7 +5,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from lessons.models import Module
-from reports.selectors import AttemptsAnalysed
+from reports.item_analysis import AttemptsAnalysed
 
 
 def _filter_helper() -> FormHelper:

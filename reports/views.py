@@ -1,4 +1,4 @@
-"""Staff-only reports: thin views over reports.selectors; students are sent to the admin log-in."""
+"""Staff-only reports: thin views over one module per report; students are sent to the admin log-in."""
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 
 from lessons.selectors import course_get
 from quizzes.selectors import quiz_get
-from reports import selectors
+from reports import gradebook as gradebook_report
+from reports import item_analysis, student_record
 from reports.exports import gradebook_csv_lines
 from reports.forms import GradebookFilterForm, QuizStatisticsForm
 from reports.statistics import TOO_EASY_FACILITY, TOO_HARD_FACILITY, WEAK_DISCRIMINATION
@@ -16,20 +17,20 @@ from reports.statistics import TOO_EASY_FACILITY, TOO_HARD_FACILITY, WEAK_DISCRI
 
 @staff_member_required
 def index(request):
-    return render(request, "reports/index.html", {"courses": selectors.report_courses()})
+    return render(request, "reports/index.html", {"courses": gradebook_report.report_courses()})
 
 
 @staff_member_required
 def gradebook(request, course_slug):
     course = course_get(slug=course_slug, user=request.user)
-    form = GradebookFilterForm(request.GET, modules=selectors.course_modules(course=course))
+    form = GradebookFilterForm(request.GET, modules=gradebook_report.course_modules(course=course))
     if not form.is_valid():
         return render(request, "reports/gradebook.html", {"course": course, "form": form}, status=400)
-    columns = selectors.gradebook_columns(course=course, module=form.cleaned_data["module"])
-    page = Paginator(selectors.course_students(course=course), selectors.GRADEBOOK_PAGE_SIZE).get_page(
+    columns = gradebook_report.gradebook_columns(course=course, module=form.cleaned_data["module"])
+    page = Paginator(gradebook_report.course_students(course=course), gradebook_report.GRADEBOOK_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    rows = selectors.gradebook_rows(columns=columns, students=list(page.object_list))
+    rows = gradebook_report.gradebook_rows(columns=columns, students=list(page.object_list))
     return render(
         request,
         "reports/gradebook.html",
@@ -40,11 +41,11 @@ def gradebook(request, course_slug):
 @staff_member_required
 def gradebook_csv(request, course_slug):
     course = course_get(slug=course_slug, user=request.user)
-    form = GradebookFilterForm(request.GET, modules=selectors.course_modules(course=course))
+    form = GradebookFilterForm(request.GET, modules=gradebook_report.course_modules(course=course))
     if not form.is_valid():
         return HttpResponseBadRequest(_("Unknown module: nothing to export."), content_type="text/plain")
     module = form.cleaned_data["module"]
-    columns = selectors.gradebook_columns(course=course, module=module)
+    columns = gradebook_report.gradebook_columns(course=course, module=module)
     filename = f"gradebook-{course.slug}{f'-{module.slug}' if module else ''}.csv"
     return StreamingHttpResponse(
         gradebook_csv_lines(columns=columns),
@@ -56,8 +57,8 @@ def gradebook_csv(request, course_slug):
 @staff_member_required
 def student(request, course_slug, user_id):
     course = course_get(slug=course_slug, user=request.user)
-    learner = selectors.course_student_get(user_id=user_id)
-    record = selectors.student_record(columns=selectors.gradebook_columns(course=course), student=learner)
+    learner = student_record.course_student_get(user_id=user_id)
+    record = student_record.student_record(columns=gradebook_report.gradebook_columns(course=course), student=learner)
     return render(request, "reports/student.html", {"course": course, "record": record})
 
 
@@ -76,5 +77,5 @@ def quiz_statistics(request, course_slug, quiz_slug):
     }
     if not form.is_valid():
         return render(request, "reports/quiz_statistics.html", context, status=400)
-    context["statistics"] = selectors.quiz_statistics(quiz=quiz, attempts_analysed=form.cleaned_data["attempts"])
+    context["statistics"] = item_analysis.quiz_statistics(quiz=quiz, attempts_analysed=form.cleaned_data["attempts"])
     return render(request, "reports/quiz_statistics.html", context)

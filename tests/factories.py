@@ -125,3 +125,21 @@ def make_question(lesson, qtype="single", answers=None, *, key=None, section="fi
             question=question, text=text, fraction=fraction, match_text=match, feedback=feedback, position=position
         )
     return question
+
+
+def right_answers(attempt):
+    """The fully right response for every question of an attempt, from its snapshots."""
+    responses = {}
+    for slot in attempt.slots.all():
+        snapshot = slot.snapshot
+        ids = [choice["id"] for choice in snapshot["choices"]]
+        best = max(snapshot["choices"], key=lambda choice: float(choice["fraction"]))
+        responses[slot.position] = {
+            "single": {"choice": best["id"]},
+            "truefalse": {"choice": best["id"]},
+            "multiple": {"choices": [c["id"] for c in snapshot["choices"] if float(c["fraction"]) > 0]},
+            "short": {"text": best["text"]},
+            "matching": {"pairs": {str(i): i for i in ids}},
+            "ordering": {"order": ids},
+        }[snapshot["qtype"]]
+    return responses

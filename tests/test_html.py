@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from learning.services import attempt_start, attempt_submit
 from quizzes.models import Quiz
-from quizzes.services import attempt_start, attempt_submit
 
 pytestmark = pytest.mark.django_db
 

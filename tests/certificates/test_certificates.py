@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from certificates.models import Certificate
 from certificates.services import certificate_issue_if_earned
+from learning.services import attempt_start, attempt_submit
 from lessons.services import lesson_complete
-from quizzes.services import attempt_start, attempt_submit
 from tests.factories import LessonFactory, ModuleFactory, QuizFactory, UserFactory, make_question
 from tests.quizzes.test_services import right_answers
 

@@ -1,9 +1,9 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from lessons.services import course_load
+from courseware.loading import course_load
+from learning.services import attempt_start, attempt_submit
 from quizzes.models import Quiz
-from quizzes.services import attempt_start, attempt_submit
 from tests.conftest import SHIPPED_COURSE
 from tests.e2e.test_student_journey import assert_accessible
 from tests.factories import InstructorFactory, UserFactory

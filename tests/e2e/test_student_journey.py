@@ -4,7 +4,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from lessons.services import course_load
+from courseware.loading import course_load
 from quizzes.models import Attempt
 from tests.conftest import SHIPPED_COURSE
 

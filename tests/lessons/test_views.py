@@ -10,11 +10,11 @@ pytestmark = pytest.mark.django_db
 
 
 def outline_url(course):
-    return reverse("lessons:outline", kwargs={"course_slug": course.slug})
+    return reverse("learning:outline", kwargs={"course_slug": course.slug})
 
 
 def complete_url(lesson):
-    return reverse("lessons:lesson_complete", kwargs={"course_slug": lesson.course.slug, "lesson_slug": lesson.slug})
+    return reverse("learning:lesson_complete", kwargs={"course_slug": lesson.course.slug, "lesson_slug": lesson.slug})
 
 
 def test_catalog_lists_published_courses_only(client, course, lessons):
@@ -215,7 +215,7 @@ def test_module_link_in_lesson_breadcrumb_targets_the_outline(student_client, le
 def test_lesson_of_a_module_from_another_course_is_not_reachable(student_client, lessons):
     """A lesson is only found under its own course's address."""
     other = LessonFactory(module=ModuleFactory(), slug="elsewhere")
-    url = reverse("lessons:lesson", kwargs={"course_slug": lessons[0].course.slug, "lesson_slug": other.slug})
+    url = reverse("learning:lesson", kwargs={"course_slug": lessons[0].course.slug, "lesson_slug": other.slug})
     assert student_client.get(url).status_code == HTTPStatus.NOT_FOUND
 
 

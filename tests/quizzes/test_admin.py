@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from reversion.models import Version
 
+from learning.services import attempt_start, attempt_submit
 from lessons.models import LessonProgress
 from quizzes.models import Attempt, Question
-from quizzes.services import attempt_start, attempt_submit
 from tests.quizzes.test_services import right_answers
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,6 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from certificates.models import Certificate
-from lessons.models import LessonProgress, LessonStatus
 from quizzes.models import Attempt
 from quizzes.services import (
     AttemptClosed,
@@ -19,27 +17,9 @@ from quizzes.services import (
     attempt_submit,
     attempts_close_overdue,
 )
-from tests.factories import LessonFactory, ModuleFactory, QuizFactory, make_question
+from tests.factories import LessonFactory, ModuleFactory, QuizFactory, make_question, right_answers
 
 pytestmark = pytest.mark.django_db
-
-
-def right_answers(attempt):
-    """The fully right response for every question of an attempt, from its snapshots."""
-    responses = {}
-    for slot in attempt.slots.all():
-        snapshot = slot.snapshot
-        ids = [choice["id"] for choice in snapshot["choices"]]
-        best = max(snapshot["choices"], key=lambda choice: float(choice["fraction"]))
-        responses[slot.position] = {
-            "single": {"choice": best["id"]},
-            "truefalse": {"choice": best["id"]},
-            "multiple": {"choices": [c["id"] for c in snapshot["choices"] if float(c["fraction"]) > 0]},
-            "short": {"text": best["text"]},
-            "matching": {"pairs": {str(i): i for i in ids}},
-            "ordering": {"order": ids},
-        }[snapshot["qtype"]]
-    return responses
 
 
 def test_an_attempt_freezes_every_question(student, quiz):
@@ -55,23 +35,6 @@ def test_an_attempt_freezes_every_question(student, quiz):
         "ordering",
     ]
     assert all(slot.snapshot["section_url"].endswith(("#first-idea", "#second-idea")) for slot in slots)
-
-
-def test_all_right_answers_pass_and_complete_the_lesson(student, quiz):
-    """A perfect attempt scores 100, passes, and marks the lesson completed."""
-    attempt = attempt_start(user=student, quiz=quiz)
-    attempt = attempt_submit(attempt=attempt, responses=right_answers(attempt))
-    assert (attempt.score, attempt.passed, attempt.status) == (100, True, Attempt.Status.FINISHED)
-    progress = LessonProgress.objects.get(user=student, lesson=quiz.lesson)
-    assert progress.status == LessonStatus.COMPLETED
-
-
-def test_a_failed_attempt_does_not_complete_the_lesson(student, quiz):
-    """Below the pass mark, the lesson stays incomplete."""
-    attempt = attempt_start(user=student, quiz=quiz)
-    attempt = attempt_submit(attempt=attempt, responses={})
-    assert (attempt.score, attempt.passed) == (0, False)
-    assert not LessonProgress.objects.filter(user=student, status=LessonStatus.COMPLETED).exists()
 
 
 def test_starting_twice_returns_the_open_attempt(student, quiz):
@@ -203,34 +166,3 @@ def test_final_exam_draws_at_least_one_question_per_module(student, course):
         assert len(keys) == 8 == len(set(keys))
         covered = {slot.question.lesson.module_id for slot in attempt.slots.select_related("question__lesson")}
         assert covered == {module.id for module in modules}
-
-
-def test_passing_everything_issues_one_certificate(student, quiz):
-    """The certificate is issued when every lesson is complete and every quiz passed, exactly once."""
-    attempt = attempt_start(user=student, quiz=quiz)
-    attempt_submit(attempt=attempt, responses=right_answers(attempt))
-    certificate = Certificate.objects.get(user=student)
-    assert certificate.course_title == quiz.course.title
-    assert Certificate.objects.count() == 1
-
-
-def test_no_certificate_while_a_lesson_is_unfinished(student, quiz):
-    """One incomplete lesson without a quiz holds the certificate back."""
-    LessonFactory(module=quiz.lesson.module)
-    attempt = attempt_start(user=student, quiz=quiz)
-    attempt_submit(attempt=attempt, responses=right_answers(attempt))
-    assert not Certificate.objects.exists()
-
-
-def test_close_overdue_attempts_command(student, quiz):
-    """The cron command reports how many attempts it closed."""
-    from io import StringIO
-
-    from django.core.management import call_command
-
-    quiz.time_limit_minutes = 1
-    quiz.save()
-    attempt_start(user=student, quiz=quiz, now=timezone.now() - timedelta(minutes=5))
-    out = StringIO()
-    call_command("close_overdue_attempts", stdout=out)
-    assert out.getvalue().strip() == "1 overdue attempt closed"

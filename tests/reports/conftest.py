@@ -5,9 +5,9 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import User
 
+from learning.services import attempt_start, attempt_submit
 from lessons.models import LessonProgress, LessonStatus
 from quizzes.models import Attempt, GradingMethod, Quiz
-from quizzes.services import attempt_start, attempt_submit
 from tests.factories import (
     CourseFactory,
     InstructorFactory,

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from lessons.models import LessonProgress, LessonStatus
 from quizzes.models import Attempt
-from reports.selectors import CSV_CHUNK_SIZE
+from reports.gradebook import CSV_CHUNK_SIZE
 from tests.factories import QuizFactory
 from tests.reports.conftest import COMPLETED_AT
 

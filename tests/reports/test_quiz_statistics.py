@@ -7,7 +7,7 @@ from http import HTTPStatus
 import pytest
 from django.urls import reverse
 
-from quizzes.services import attempt_start, attempt_submit
+from learning.services import attempt_start, attempt_submit
 from reports.statistics import ItemFlag
 from tests.factories import QuizFactory, UserFactory, make_question
 from tests.reports.conftest import answer_marks, finish_attempt, make_students

@@ -1,0 +1,410 @@
+"""A quiz's questions in and out as GIFT files, for instructors: preview, import and export.
+
+On top of the content-file conventions (README "Quizzes (GIFT)"):
+
+- `// [id:key]` matches a question of the course: import updates it (its version goes up) or leaves it
+  unchanged. A question without one gets the key `<quiz-slug>-<10 hex digits of the SHA-256 of its text>`,
+  so importing the same file again updates instead of duplicating. Keys are unique in a course.
+- `// [tag:section:anchor]` must name a section of the question's lesson; without it the question links to
+  the lesson's first section.
+- `// [tag:lesson:lesson-slug]` names the lesson a question belongs to. The final exam draws from the whole
+  course, so each of its questions must carry one (its export writes them); in a lesson quiz it may only
+  name the quiz's own lesson.
+- Numerical, essay and description items are refused; so is a question without an explanation (`####`).
+- Import creates and updates, never deletes. New questions go after the lesson's existing ones; updated
+  questions keep their place. One refused question or a parse error refuses the whole file.
+"""
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from django.db import transaction
+from django.db.models import Max
+
+from courseware.quiz_loading import SUPPORTED_TYPES, desired_question_state, question_state, question_write
+from lessons.models import Lesson
+from quizzes.gift import (
+    ORDERING_TAG,
+    SECTION_TAG_PREFIX,
+    GiftAnswer,
+    GiftError,
+    GiftQuestion,
+    parse_gift,
+    write_gift,
+)
+from quizzes.gift import QuestionType as GiftType
+from quizzes.models import Choice, Question, QuestionType, Quiz
+from quizzes.validation import ChoiceSpec, choice_problems
+
+LESSON_TAG_PREFIX = "lesson:"
+KEY_HASH_LENGTH = 10
+REFUSED_TYPE_REASONS = {
+    GiftType.NUMERICAL: "numerical questions are not supported by the quiz engine; "
+    "write the number as a short answer instead, e.g. {=1648}",
+    GiftType.ESSAY: "essay questions are not supported: the quiz engine marks every answer automatically",
+    GiftType.DESCRIPTION: "this text has no answer block {...}; descriptions are not supported, only questions",
+}
+
+
+class ImportAction(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    UNCHANGED = "unchanged"
+    REFUSED = "refused"
+
+
+@dataclass
+class PlannedQuestion:
+    """What importing one question of a file does, and why it is refused or what was assumed."""
+
+    gift: GiftQuestion
+    key: str
+    action: ImportAction = ImportAction.REFUSED
+    lesson: Lesson | None = None
+    section: str = ""
+    existing: Question | None = None
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def line(self) -> int:
+        return self.gift.line
+
+    @property
+    def type_label(self) -> str:
+        return dict(QuestionType.choices).get(self.gift.qtype, str(self.gift.qtype))
+
+    @property
+    def label(self) -> str:
+        """The question's title, or the start of its text when it has none."""
+        text = self.gift.title or self.gift.text
+        return text if len(text) <= 80 else f"{text[:79]}…"
+
+
+@dataclass
+class ImportPreview:
+    """What importing a file into a quiz would do, question by question; nothing is written."""
+
+    filename: str
+    questions: list[PlannedQuestion] = field(default_factory=list)
+    error: str = ""
+
+    @property
+    def problems(self) -> list[str]:
+        """Every reason the file is refused, each as 'file:line: reason'; empty when it can be imported."""
+        if self.error:
+            return [self.error]
+        return [
+            f"{self.filename}:{planned.line}: {problem}" for planned in self.questions for problem in planned.problems
+        ]
+
+    @property
+    def is_importable(self) -> bool:
+        return not self.problems
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = Counter(planned.action for planned in self.questions)
+        return {action.value: counts[action] for action in ImportAction}
+
+
+@dataclass
+class ImportResult:
+    """What an import did, in file order."""
+
+    questions: list[PlannedQuestion]
+
+    def keys(self, action: ImportAction) -> list[str]:
+        return [planned.key for planned in self.questions if planned.action == action]
+
+    @property
+    def created(self) -> list[str]:
+        return self.keys(ImportAction.CREATE)
+
+    @property
+    def updated(self) -> list[str]:
+        return self.keys(ImportAction.UPDATE)
+
+    @property
+    def unchanged(self) -> list[str]:
+        return self.keys(ImportAction.UNCHANGED)
+
+
+class GiftImportError(Exception):
+    """A file refused as a whole; `problems` lists every reason as 'file:line: reason'."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+class GiftExportError(Exception):
+    """A question that cannot be written as GIFT that reads back the same."""
+
+
+def quiz_by_reference(reference: str) -> Quiz:
+    """The quiz a command names: its id, its slug when only one course uses it, or COURSE_SLUG/QUIZ_SLUG.
+
+    Raises LookupError with a message for the user when none or several match.
+    """
+    quizzes = Quiz.objects.select_related("course", "lesson")
+    if reference.isdigit():
+        quizzes = quizzes.filter(pk=int(reference))
+    elif "/" in reference:
+        course_slug, _, slug = reference.partition("/")
+        quizzes = quizzes.filter(course__slug=course_slug, slug=slug)
+    else:
+        quizzes = quizzes.filter(slug=reference)
+    found = list(quizzes[:2])
+    if not found:
+        raise LookupError(f"No quiz {reference!r}: give its id, its slug, or COURSE_SLUG/QUIZ_SLUG.")
+    if len(found) > 1:
+        raise LookupError(f"Several courses have a quiz {reference!r}: write COURSE_SLUG/{reference} or use the id.")
+    return found[0]
+
+
+def gift_import_preview(*, quiz: Quiz, text: str, filename: str) -> ImportPreview:
+    """Say what importing `text` into the quiz's lesson (or course, for the final exam) would do.
+
+    A file that does not parse gives a preview whose `error` is 'file:line: reason' and no questions.
+    """
+    try:
+        gifts = parse_gift(text, filename=filename)
+    except GiftError as error:
+        return ImportPreview(filename=filename, error=str(error))
+    if not gifts:
+        return ImportPreview(filename=filename, error=f"{filename}: the file holds no questions")
+
+    lessons = _target_lessons(quiz)
+    planned = [PlannedQuestion(gift=gift, key=gift.key or _generated_key(quiz, gift)) for gift in gifts]
+    existing = {
+        question.key: question
+        for question in Question.objects.filter(
+            course_id=quiz.course_id, key__in=[question.key for question in planned]
+        )
+        .select_related("lesson")
+        .prefetch_related("choices")
+    }
+    first_line: dict[str, int] = {}
+    for question in planned:
+        _plan(question, quiz=quiz, lessons=lessons, existing=existing.get(question.key))
+        if question.key in first_line:
+            question.problems.append(
+                f"its generated key {question.key!r} is the same as the question's on line "
+                f"{first_line[question.key]} (same text); give one of them an // [id:...]"
+            )
+        first_line.setdefault(question.key, question.line)
+        if question.problems:
+            question.action = ImportAction.REFUSED
+    return ImportPreview(filename=filename, questions=planned)
+
+
+@transaction.atomic
+def gift_import(*, quiz: Quiz, text: str, filename: str) -> ImportResult:
+    """Create and update the questions of a GIFT file for the quiz, or nothing at all.
+
+    Raises GiftImportError listing every problem (with line numbers) when the file does not parse
+    or any question is refused. An updated question gets a new version; attempts keep their snapshots.
+    """
+    preview = gift_import_preview(quiz=quiz, text=text, filename=filename)
+    if not preview.is_importable:
+        raise GiftImportError(preview.problems)
+
+    new = [planned for planned in preview.questions if planned.action == ImportAction.CREATE]
+    changed = [planned for planned in preview.questions if planned.action == ImportAction.UPDATE]
+    last_positions = dict(
+        Question.objects.filter(lesson__in={planned.lesson.pk for planned in new})
+        .values("lesson")
+        .annotate(last=Max("position"))
+        .values_list("lesson", "last")
+    )
+    for planned in new:
+        position = last_positions.get(planned.lesson.pk, 0) + 1
+        last_positions[planned.lesson.pk] = position
+        _write(Question(key=planned.key, position=position), planned)
+    for planned in changed:
+        _write(planned.existing, planned)
+    return ImportResult(questions=preview.questions)
+
+
+def gift_export(*, quiz: Quiz) -> str:
+    """The quiz's question pool as GIFT, with `[id:]`, `section:` (and for the final exam `lesson:`) tags.
+
+    Importing the text back into the same quiz changes nothing. Raises GiftExportError naming a question
+    (edited in the admin) that GIFT cannot express.
+    """
+    return gift_from_questions(quiz.question_pool(), lesson_tags=quiz.is_final)
+
+
+def gift_from_questions(questions: Iterable[Question], *, lesson_tags: bool) -> str:
+    """Write questions (with their choices and lessons loaded) as GIFT, checking that each reads back the same."""
+    gifts = []
+    for question in questions:
+        gift = _gift_question(question, lesson_tag=lesson_tags)
+        _check_reads_back(gift)
+        gifts.append(gift)
+    return write_gift(gifts)
+
+
+def _target_lessons(quiz: Quiz) -> dict[str, Lesson]:
+    """The lessons an import into this quiz may put questions in, by slug."""
+    if quiz.is_final:
+        return {lesson.slug: lesson for lesson in Lesson.objects.filter(course_id=quiz.course_id)}
+    return {quiz.lesson.slug: quiz.lesson}
+
+
+def _generated_key(quiz: Quiz, gift: GiftQuestion) -> str:
+    prefix = re.sub(r"[^a-z0-9]+", "-", quiz.slug.lower()).strip("-")
+    return f"{prefix}-{hashlib.sha256(gift.text.encode()).hexdigest()[:KEY_HASH_LENGTH]}"
+
+
+def _plan(planned: PlannedQuestion, *, quiz: Quiz, lessons: dict[str, Lesson], existing: Question | None) -> None:
+    """Fill in the lesson, section, problems, notes and action of one question."""
+    gift, problems, notes = planned.gift, planned.problems, planned.notes
+    if gift.qtype not in SUPPORTED_TYPES:
+        problems.append(REFUSED_TYPE_REASONS.get(gift.qtype, f"{gift.qtype} questions are not supported"))
+        return
+    if not gift.key:
+        notes.append(f"no [id:]; key {planned.key} generated from its text")
+    if len(planned.key) > Question._meta.get_field("key").max_length:
+        problems.append(f"key {planned.key!r} is longer than {Question._meta.get_field('key').max_length} characters")
+
+    planned.lesson = _question_lesson(planned, quiz=quiz, lessons=lessons)
+    if planned.lesson is not None:
+        planned.section = _question_section(planned, planned.lesson)
+    if existing is not None and not quiz.is_final and existing.lesson_id != quiz.lesson_id:
+        problems.append(
+            f"key {planned.key!r} belongs to a question of lesson {existing.lesson.slug!r}; keys are unique in "
+            "the course, so change the [id:] (or remove it to have one generated)"
+        )
+    if not gift.explanation:
+        problems.append("needs an explanation (#### general feedback), shown to students after they submit")
+    problems += _length_problems(gift)
+    problems += choice_problems(
+        str(gift.qtype), [ChoiceSpec(text=a.text, fraction=a.fraction, match=a.match) for a in gift.answers]
+    )
+    for tag in gift.tags:
+        if not tag.startswith((SECTION_TAG_PREFIX, LESSON_TAG_PREFIX)) and tag != ORDERING_TAG:
+            notes.append(f"tag {tag!r} is not kept: questions have no tags")
+    if gift.text_format:
+        notes.append(f"format marker [{gift.text_format}] is ignored: question text is plain text")
+    if problems:
+        return
+    if existing is None:
+        planned.action = ImportAction.CREATE
+        return
+    planned.existing = existing
+    current = _comparable(question_state(existing, list(existing.choices.all())), existing.lesson.slug)
+    desired = _comparable(
+        {**desired_question_state(gift, existing.position), "section_anchor": planned.section}, planned.lesson.slug
+    )
+    planned.action = ImportAction.UNCHANGED if current == desired else ImportAction.UPDATE
+
+
+def _question_lesson(planned: PlannedQuestion, *, quiz: Quiz, lessons: dict[str, Lesson]) -> Lesson | None:
+    named = next(
+        (tag.removeprefix(LESSON_TAG_PREFIX) for tag in planned.gift.tags if tag.startswith(LESSON_TAG_PREFIX)), ""
+    )
+    if not quiz.is_final:
+        if named and named != quiz.lesson.slug:
+            planned.problems.append(
+                f"tagged lesson:{named}, but this quiz's questions belong to lesson {quiz.lesson.slug!r}; "
+                f"import it into that lesson's quiz or remove the tag"
+            )
+        return quiz.lesson
+    if not named:
+        planned.problems.append(
+            "the final exam draws from every lesson, so each question must name its lesson: "
+            "add // [tag:lesson:<lesson-slug>]"
+        )
+        return None
+    if named not in lessons:
+        planned.problems.append(f"no lesson {named!r} in this course")
+        return None
+    return lessons[named]
+
+
+def _question_section(planned: PlannedQuestion, lesson: Lesson) -> str:
+    anchors = [section.anchor for section in lesson.section_list]
+    section = planned.gift.section
+    if not section:
+        if not anchors:
+            planned.problems.append(f"no section: tag, and lesson {lesson.slug!r} has no sections to link to")
+            return ""
+        planned.notes.append(f"no section: tag; links to the lesson's first section, #{anchors[0]}")
+        return anchors[0]
+    if section not in anchors:
+        planned.problems.append(
+            f"section {section!r} is not a section of lesson {lesson.slug!r} (one of: {', '.join(anchors) or 'none'})"
+        )
+    return section
+
+
+def _length_problems(gift: GiftQuestion) -> list[str]:
+    title_limit = Question._meta.get_field("title").max_length
+    text_limit = Choice._meta.get_field("text").max_length
+    problems = []
+    if len(gift.title) > title_limit:
+        problems.append(f"the title is longer than {title_limit} characters")
+    if any(len(answer.text) > text_limit or len(answer.match) > text_limit for answer in gift.answers):
+        problems.append(f"an answer is longer than {text_limit} characters")
+    return problems
+
+
+def _comparable(state: dict, lesson_slug: str) -> dict:
+    """A question's state for telling "update" from "unchanged": position is not the file's to change."""
+    return {**{name: value for name, value in state.items() if name != "position"}, "lesson": lesson_slug}
+
+
+def _write(question: Question, planned: PlannedQuestion) -> None:
+    gift = planned.gift
+    values = {
+        "qtype": str(gift.qtype),
+        "title": gift.title,
+        "text": gift.text,
+        "explanation": gift.explanation,
+        "section_anchor": planned.section,
+    }
+    question_write(question, lesson=planned.lesson, values=values, answers=gift.answers)
+
+
+def _clean(text: str) -> str:
+    """Text as GIFT keeps it: Unix line ends, no surrounding blanks (the admin's text areas send CRLF)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _gift_question(question: Question, *, lesson_tag: bool) -> GiftQuestion:
+    tags = [f"{SECTION_TAG_PREFIX}{question.section_anchor}"]
+    if lesson_tag:
+        tags.append(f"{LESSON_TAG_PREFIX}{question.lesson.slug}")
+    if question.qtype == GiftType.ORDERING:
+        tags.append(ORDERING_TAG)
+    return GiftQuestion(
+        qtype=GiftType(question.qtype),
+        text=_clean(question.text),
+        answers=[
+            GiftAnswer(_clean(choice.text), choice.fraction, _clean(choice.feedback), _clean(choice.match_text))
+            for choice in question.choices.all()
+        ],
+        title=_clean(question.title),
+        key=question.key,
+        tags=tags,
+        explanation=_clean(question.explanation),
+    )
+
+
+def _check_reads_back(gift: GiftQuestion) -> None:
+    if gift.qtype is GiftType.TRUE_FALSE and sorted(answer.text for answer in gift.answers) != ["False", "True"]:
+        raise GiftExportError(f"question {gift.key!r}: a true/false question needs the choices True and False")
+    try:
+        (read,) = parse_gift(write_gift([gift]), filename=gift.key)
+    except GiftError as error:
+        raise GiftExportError(f"question {gift.key!r} cannot be written as GIFT: {error.reason}") from None
+    if read != gift:
+        raise GiftExportError(
+            f"question {gift.key!r} does not read back the same from GIFT; check its type, text and choices"
+        )

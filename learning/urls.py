@@ -1,0 +1,18 @@
+from django.urls import path
+
+from learning import views
+
+app_name = "learning"
+
+urlpatterns = [
+    path("courses/<slug:course_slug>/", views.outline, name="outline"),
+    path("courses/<slug:course_slug>/lessons/<slug:lesson_slug>/", views.lesson_detail, name="lesson"),
+    path(
+        "courses/<slug:course_slug>/lessons/<slug:lesson_slug>/complete/",
+        views.lesson_complete,
+        name="lesson_complete",
+    ),
+    path("courses/<slug:course_slug>/quizzes/<slug:quiz_slug>/", views.quiz_detail, name="quiz"),
+    path("courses/<slug:course_slug>/quizzes/<slug:quiz_slug>/start/", views.quiz_start, name="start"),
+    path("courses/<slug:course_slug>/attempts/<int:attempt_id>/", views.attempt_detail, name="attempt"),
+]

@@ -1,0 +1,78 @@
+"""Pages run the same number of SQL queries whatever the course size."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from lessons.models import LessonProgress
+from tests.factories import CourseFactory, KeyTermFactory, LessonFactory, ModuleFactory, QuizFactory, make_question
+
+pytestmark = pytest.mark.django_db
+
+
+def build_course(slug, lesson_count, student):
+    course = CourseFactory(slug=slug)
+    modules = [ModuleFactory(course=course, position=i) for i in range(3)]
+    lessons = [LessonFactory(module=modules[i % 3], position=i) for i in range(lesson_count)]
+    for lesson in lessons:
+        KeyTermFactory(lesson=lesson)
+        QuizFactory(lesson=lesson)
+        make_question(lesson)
+    for lesson in lessons[::2]:
+        LessonProgress.objects.create(user=student, lesson=lesson)
+    return course, lessons
+
+
+def query_count(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("page", ["learning:outline", "lessons:glossary", "lessons:search"])
+def test_course_pages_cost_the_same_for_3_and_60_lessons(student_client, student, page):
+    """Outline, glossary and search do not query per lesson."""
+    small, _ = build_course("small", 3, student)
+    large, _ = build_course("large", 60, student)
+    suffix = "?q=words" if page == "lessons:search" else ""
+
+    def url(course):
+        return reverse(page, kwargs={"course_slug": course.slug}) + suffix
+
+    assert query_count(student_client, url(small)) == query_count(student_client, url(large))
+
+
+@pytest.fixture
+def db_session_client(client, student, settings):
+    """A logged-in client whose session lives in the database, so counts match with or without Redis."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    client.force_login(student)
+    return client
+
+
+def test_outline_query_count_is_pinned(db_session_client, student, django_assert_num_queries):
+    """Session, user, course, modules, lessons, progress, quizzes, attempts."""
+    course, _ = build_course("pinned", 12, student)
+    with django_assert_num_queries(8):
+        db_session_client.get(reverse("learning:outline", kwargs={"course_slug": course.slug}))
+
+
+def test_lesson_page_costs_the_same_for_3_and_60_lessons(student_client, student):
+    """The lesson page's queries do not grow with the course, for a first and a repeat visit."""
+    _, small = build_course("small", 3, student)
+    _, large = build_course("large", 60, student)
+    first_visits = [small[1].get_absolute_url(), large[31].get_absolute_url()]
+    repeat_visits = [small[2].get_absolute_url(), large[30].get_absolute_url()]
+    for small_url, large_url in (first_visits, repeat_visits):
+        assert query_count(student_client, small_url) == query_count(student_client, large_url)
+
+
+def test_lesson_page_query_count_is_pinned(db_session_client, student, django_assert_num_queries):
+    """Session, user, course, lesson, key terms, sources, sequence, quizzes, attempts, module order,
+    progress read and touch."""
+    _, lessons = build_course("pinned", 12, student)
+    url = lessons[4].get_absolute_url()
+    with django_assert_num_queries(12):
+        db_session_client.get(url)

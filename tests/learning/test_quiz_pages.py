@@ -1,0 +1,333 @@
+import re
+from decimal import Decimal
+from http import HTTPStatus
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from learning.services import attempt_start
+from lessons.models import LessonProgress, LessonStatus
+from quizzes.models import Attempt
+from tests.factories import CourseFactory, LessonFactory, ModuleFactory, QuizFactory, UserFactory, make_question
+
+pytestmark = pytest.mark.django_db
+
+
+def start_url(quiz):
+    return reverse("learning:start", kwargs={"course_slug": quiz.course.slug, "quiz_slug": quiz.slug})
+
+
+def start(client, quiz):
+    response = client.post(start_url(quiz))
+    assert response.status_code == HTTPStatus.FOUND
+    return Attempt.objects.filter(quiz=quiz).latest("number")
+
+
+def form_values(attempt, *, right=True):
+    """POST data answering every question right (or wrong), read the way a browser would: by display order."""
+    data = {}
+    for slot in attempt.slots.all():
+        snapshot, name = slot.snapshot, f"q{slot.position}"
+        choices = {choice["id"]: choice for choice in snapshot["choices"]}
+        order = snapshot["order"]
+        qtype = snapshot["qtype"]
+        if qtype in {"single", "truefalse"}:
+            best = max(order, key=lambda cid: float(choices[cid]["fraction"]))
+            worst = min(order, key=lambda cid: float(choices[cid]["fraction"]))
+            data[name] = str(order.index(best if right else worst))
+        elif qtype == "multiple":
+            data[name] = [str(i) for i, cid in enumerate(order) if (float(choices[cid]["fraction"]) > 0) == right]
+        elif qtype == "short":
+            data[name] = snapshot["choices"][0]["text"] if right else "nonsense"
+        elif qtype == "matching":
+            for index, cid in enumerate(order):
+                target = snapshot["match_order"].index(cid)
+                data[f"{name}_{index}"] = str(target if right else (target + 1) % len(order))
+        else:
+            canonical = [choice["id"] for choice in snapshot["choices"]]
+            for index, cid in enumerate(order):
+                rank = canonical.index(cid) + 1
+                data[f"{name}_{index}"] = str(rank if right else rank % len(order) + 1)
+    return data
+
+
+def test_quiz_page_shows_settings_and_a_start_button(student_client, quiz):
+    """The quiz page states the pass mark and attempts, and offers to start."""
+    response = student_client.get(quiz.get_absolute_url())
+    assert "Pass mark 70%" in response.text
+    assert "3 attempts allowed" in response.text
+    assert "Start the quiz" in response.text
+
+
+def test_taking_a_quiz_end_to_end(student_client, student, quiz):
+    """Start, answer everything right, submit: 100%, passed, lesson completed, feedback links to sections."""
+    attempt = start(student_client, quiz)
+    page = student_client.get(attempt.get_absolute_url())
+    assert page.status_code == HTTPStatus.OK
+    response = student_client.post(attempt.get_absolute_url(), {**form_values(attempt), "submit": ""}, follow=True)
+    assert "Score 100.00% · Passed" in response.text
+    assert f'href="{quiz.lesson.get_absolute_url()}#first-idea"' in response.text
+    assert "Because the lesson says so." in response.text
+    progress = LessonProgress.objects.get(user=student, lesson=quiz.lesson)
+    assert progress.status == LessonStatus.COMPLETED
+
+
+def test_wrong_answers_show_feedback_and_the_right_answer(student_client, quiz):
+    """A wrong pick shows its feedback, the right answer and the lesson link."""
+    attempt = start(student_client, quiz)
+    response = student_client.post(
+        attempt.get_absolute_url(),
+        {**form_values(attempt, right=False), "submit": "", "confirm_unanswered": "1"},
+        follow=True,
+    )
+    assert "Not passed" in response.text
+    assert "Not quite." in response.text
+    assert "Right answer" in response.text
+    assert "Review this in the lesson" in response.text
+
+
+def test_nothing_on_the_attempt_page_reveals_the_right_answers(student_client, quiz):
+    """Before submission the HTML holds no weights, feedback, explanations or accepted answers, and
+    every input's value is a display position, the same kind of value for right and wrong choices."""
+    attempt = start(student_client, quiz)
+    html = student_client.get(attempt.get_absolute_url()).text
+    for secret in ("Because the lesson says so.", "Right.", "Not quite.", "fraction", "RCEP", "correct", "data-"):
+        assert secret not in html
+    radio_values = re.findall(r'type="radio" class="form-check-input"  name="q1" value="([^"]*)"', html)
+    assert sorted(radio_values) == ["0", "1"]
+    checkbox_values = re.findall(r'type="checkbox" class="form-check-input"  name="q3" value="([^"]*)"', html)
+    assert sorted(checkbox_values) == ["0", "1", "2"]
+
+
+def test_saving_keeps_answers_across_a_reload(student_client, quiz):
+    """Saved answers come back checked after a reload; the attempt stays open."""
+    attempt = start(student_client, quiz)
+    values = form_values(attempt)
+    student_client.post(attempt.get_absolute_url(), {**values, "save": ""})
+    html = student_client.get(attempt.get_absolute_url()).text
+    assert 'value="RCEP"' in html
+    assert Attempt.objects.get(pk=attempt.pk).is_open
+
+
+def test_submit_with_unanswered_questions_asks_first(student_client, quiz):
+    """Submitting with blanks saves the answers and asks for confirmation before grading."""
+    attempt = start(student_client, quiz)
+    response = student_client.post(attempt.get_absolute_url(), {"q4": "RCEP", "submit": ""})
+    assert "5 questions unanswered" in response.text
+    assert Attempt.objects.get(pk=attempt.pk).is_open
+    student_client.post(attempt.get_absolute_url(), {"q4": "RCEP", "submit": "", "confirm_unanswered": "1"})
+    assert Attempt.objects.get(pk=attempt.pk).score == Decimal("16.67")
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"q1": "7"},
+        {"q1": "abc"},
+        {"q3": ["0", "9"]},
+        {"q4": "x" * 201},
+        {"q5_0": "5"},
+        {"q6_0": "1", "q6_1": "1", "q6_2": "2"},
+    ],
+)
+def test_bad_input_is_refused_and_saves_nothing(student_client, quiz, bad):
+    """Out-of-range choices, oversized text and broken orderings get a 400 with a message; nothing is stored."""
+    attempt = start(student_client, quiz)
+    response = student_client.post(attempt.get_absolute_url(), {**bad, "save": ""})
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "nothing was saved" in response.text
+    assert not attempt.slots.exclude(response=None).exists()
+
+
+def test_double_submit_grades_once(student_client, quiz):
+    """A second submit of the same form changes nothing and says so."""
+    attempt = start(student_client, quiz)
+    data = {**form_values(attempt), "submit": ""}
+    student_client.post(attempt.get_absolute_url(), data)
+    finished = Attempt.objects.get(pk=attempt.pk)
+    response = student_client.post(
+        attempt.get_absolute_url(), {**form_values(attempt, right=False), "submit": ""}, follow=True
+    )
+    assert "already submitted" in response.text
+    assert Attempt.objects.get(pk=attempt.pk).finished_at == finished.finished_at
+    assert Attempt.objects.filter(quiz=quiz).count() == 1
+
+
+def test_start_after_the_last_attempt_is_refused(student_client, student, quiz):
+    """With no attempts left, Start explains and opens nothing."""
+    quiz.attempts_allowed = 1
+    quiz.save()
+    attempt = start(student_client, quiz)
+    student_client.post(attempt.get_absolute_url(), {"submit": "", "confirm_unanswered": "1"})
+    response = student_client.post(start_url(quiz), follow=True)
+    assert "You have used all 1 attempts" in response.text
+    assert Attempt.objects.filter(user=student).count() == 1
+
+
+def test_another_students_attempt_is_404(client, student, quiz):
+    """No one can open, or post to, someone else's attempt."""
+    attempt = attempt_start(user=student, quiz=quiz)
+    client.force_login(UserFactory())
+    assert client.get(attempt.get_absolute_url()).status_code == HTTPStatus.NOT_FOUND
+    assert client.post(attempt.get_absolute_url(), {"submit": ""}).status_code == HTTPStatus.NOT_FOUND
+    assert Attempt.objects.get(pk=attempt.pk).is_open
+
+
+def test_quiz_of_a_draft_lesson_is_404(student_client, quiz):
+    """A quiz whose lesson is a draft is invisible to students."""
+    quiz.lesson.is_published = False
+    quiz.lesson.save()
+    assert student_client.get(quiz.get_absolute_url()).status_code == HTTPStatus.NOT_FOUND
+    assert student_client.post(start_url(quiz)).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_locked_module_lessons_and_quizzes_are_closed(student_client, quiz):
+    """Under sequential modules, module 2 opens only after module 1's quizzes are passed."""
+    course = quiz.course
+    course.sequential_modules = True
+    course.save()
+    later = LessonFactory(module=ModuleFactory(course=course, position=2), slug="later")
+    later_quiz = QuizFactory(lesson=later, slug="later-quiz")
+    make_question(later)
+    assert student_client.get(later.get_absolute_url()).status_code == HTTPStatus.FORBIDDEN
+    assert student_client.post(start_url(later_quiz)).status_code == HTTPStatus.FORBIDDEN
+    outline = student_client.get(course.get_absolute_url())
+    assert "Locked" in outline.text
+
+    attempt = start(student_client, quiz)
+    student_client.post(attempt.get_absolute_url(), {**form_values(attempt), "submit": ""})
+    assert student_client.get(later.get_absolute_url()).status_code == HTTPStatus.OK
+
+
+def test_lessons_with_a_quiz_cannot_be_marked_complete_by_hand(student_client, student, quiz):
+    """Only passing the quiz completes a lesson that has one."""
+    url = reverse("learning:lesson_complete", kwargs={"course_slug": quiz.course.slug, "lesson_slug": quiz.lesson.slug})
+    response = student_client.post(url, follow=True)
+    assert "Pass this lesson" in response.text
+    assert not LessonProgress.objects.filter(user=student, status=LessonStatus.COMPLETED).exists()
+
+
+def test_outline_shows_the_best_quiz_score(student_client, quiz):
+    """The outline shows each quiz's grade by its grading method."""
+    attempt = start(student_client, quiz)
+    student_client.post(attempt.get_absolute_url(), {**form_values(attempt), "submit": ""})
+    response = student_client.get(quiz.course.get_absolute_url())
+    assert "Quiz: 100.00% · passed" in response.text
+
+
+def build_quiz(course, count):
+    module = ModuleFactory(course=course)
+    lesson = LessonFactory(module=module)
+    quiz = QuizFactory(lesson=lesson)
+    kinds = ["single", "truefalse", "multiple", "short", "matching"]
+    for index in range(count):
+        kind = kinds[index % len(kinds)]
+        answers = {
+            "matching": [("a", 1, "x"), ("b", 1, "y"), ("c", 1, "z")],
+            "short": [("word", 1)],
+            "multiple": [("a", "0.5"), ("b", "0.5"), ("c", -1)],
+        }.get(kind)
+        make_question(lesson, kind, answers)
+    return quiz
+
+
+def count_queries(client, url, method="get", data=None):
+    with CaptureQueriesContext(connection) as queries:
+        response = getattr(client, method)(url, data or {})
+    assert response.status_code in {HTTPStatus.OK, HTTPStatus.FOUND}
+    return len(queries)
+
+
+def test_attempt_and_result_pages_cost_the_same_for_5_and_50_questions(student_client):
+    """The quiz page, the attempt form, the submit and the result page do not query per question."""
+    small, large = build_quiz(CourseFactory(), 5), build_quiz(CourseFactory(), 50)
+    counts = {}
+    for name, quiz in (("small", small), ("large", large)):
+        attempt = start(student_client, quiz)
+        url = attempt.get_absolute_url()
+        counts[name] = [
+            count_queries(student_client, quiz.get_absolute_url()),
+            count_queries(student_client, url),
+            count_queries(student_client, url, "post", {**form_values(attempt), "submit": ""}),
+            count_queries(student_client, url),
+        ]
+    assert counts["small"] == counts["large"]
+
+
+def test_final_exam_opens_after_every_lesson_quiz_is_passed(student_client, quiz):
+    """Under sequential modules the final exam is locked until the lesson quizzes are passed."""
+    course = quiz.course
+    course.sequential_modules = True
+    course.save()
+    final = QuizFactory(lesson=None, course=course, kind="final", slug="final-exam")
+    assert student_client.get(final.get_absolute_url()).status_code == HTTPStatus.FORBIDDEN
+    attempt = start(student_client, quiz)
+    student_client.post(attempt.get_absolute_url(), {**form_values(attempt), "submit": ""})
+    assert student_client.get(final.get_absolute_url()).status_code == HTTPStatus.OK
+
+
+def test_instructor_changes_quiz_settings_in_the_admin(instructor_client, quiz):
+    """Pass mark, attempts, time limit, pool size and grading method are editable by instructors."""
+    url = reverse("admin:quizzes_quiz_change", args=[quiz.pk])
+    assert instructor_client.get(url).status_code == HTTPStatus.OK
+    response = instructor_client.post(
+        url,
+        {
+            "course": quiz.course_id,
+            "kind": "lesson",
+            "lesson": quiz.lesson_id,
+            "title": quiz.title,
+            "slug": quiz.slug,
+            "is_published": "on",
+            "pass_mark": 80,
+            "attempts_allowed": "",
+            "grading_method": "average",
+            "time_limit_minutes": 15,
+            "questions_per_attempt": 4,
+            "shuffle_questions": "on",
+        },
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    quiz.refresh_from_db()
+    assert (quiz.pass_mark, quiz.attempts_allowed, quiz.grading_method, quiz.time_limit_minutes) == (
+        80,
+        None,
+        "average",
+        15,
+    )
+
+
+def test_admin_refuses_a_pass_mark_over_100(instructor_client, quiz):
+    """A pass mark of 120 gets a message and is not saved."""
+    response = instructor_client.post(
+        reverse("admin:quizzes_quiz_change", args=[quiz.pk]),
+        {
+            "course": quiz.course_id,
+            "kind": "lesson",
+            "lesson": quiz.lesson_id,
+            "title": quiz.title,
+            "slug": quiz.slug,
+            "pass_mark": 120,
+            "grading_method": "highest",
+        },
+    )
+    assert "Ensure this value is less than or equal to 100." in response.text
+    quiz.refresh_from_db()
+    assert quiz.pass_mark == 70
+
+
+def test_quiz_and_result_page_query_counts_are_pinned(client, student, settings, django_assert_num_queries):
+    """Quiz page: session, user, course, quiz, quizzes, attempts, modules, open attempts, attempts.
+    Result page: session, user, course, attempt, slots, attempts."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    client.force_login(student)
+    quiz = build_quiz(CourseFactory(), 12)
+    attempt = start(client, quiz)
+    client.post(attempt.get_absolute_url(), {**form_values(attempt), "submit": ""})
+    quiz_url, result_url = quiz.get_absolute_url(), attempt.get_absolute_url()
+    with django_assert_num_queries(9):
+        client.get(quiz_url)
+    with django_assert_num_queries(6):
+        client.get(result_url)
