@@ -60,8 +60,17 @@ def course_export(*, course: Course, folder: Path, replace: bool = False) -> Cou
     )
     quizzes = list(Quiz.objects.filter(course=course).select_related("lesson"))
     questions: dict[int, list[Question]] = {}
-    for question in Question.objects.filter(course=course).select_related("lesson").prefetch_related("choices"):
-        questions.setdefault(question.lesson_id, []).append(question)
+    exam_bank: list[Question] = []
+    for question in (
+        Question.objects.filter(course=course)
+        .select_related("lesson__module")
+        .prefetch_related("choices")
+        .order_by("lesson__module__position", "lesson__position", "position", "id")
+    ):
+        if question.pool == Quiz.Kind.FINAL:
+            exam_bank.append(question)
+        else:
+            questions.setdefault(question.lesson_id, []).append(question)
 
     export = CourseExport(folder=folder)
     lesson_quizzes = {quiz.lesson_id: quiz for quiz in quizzes if not quiz.is_final}
@@ -81,6 +90,9 @@ def course_export(*, course: Course, folder: Path, replace: bool = False) -> Cou
     final = next((quiz for quiz in quizzes if quiz.is_final), None)
     if final is not None and not final.is_published:
         export.warnings.append(f"quiz {final.slug}: unpublished, but load_course publishes the final exam")
+    if final is not None and exam_bank:
+        exam_bank.sort(key=lambda q: (q.position, q.lesson.module.position, q.lesson.position, q.pk))
+        files[Path("quizzes", f"{final.slug}.gift")] = gift_from_questions(exam_bank, lesson_tags=True)
 
     _prepare(folder, replace=replace)
     for relative, text in files.items():
@@ -158,6 +170,12 @@ def _course_toml(course: Course, modules: list[Module], quizzes: list[Quiz], def
         settings = {name: getattr(final, name) for name in SETTINGS}
         lines += ["", "[final_exam]", _toml_pair("slug", final.slug), _toml_pair("title", final.title)]
         lines += _settings_pairs(settings)
+        if final.blueprint:
+            lines += ["", "[final_exam.blueprint]"]
+            lines += [
+                f"{module} = {{ {', '.join(f'{level} = {count}' for level, count in levels.items())} }}"
+                for module, levels in final.blueprint.items()
+            ]
     for source in course.sources.all():
         lines += ["", "[[sources]]", _toml_pair("key", source.key), _toml_pair("title", source.title)]
         if source.filename:

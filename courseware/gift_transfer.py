@@ -25,7 +25,18 @@ from enum import StrEnum
 from django.db import transaction
 from django.db.models import Max
 
-from courseware.quiz_loading import SUPPORTED_TYPES, desired_question_state, question_state, question_write
+from courseware.quiz_loading import (
+    GROUP_TAG,
+    LEVEL_TAG,
+    OBJECTIVE_TAG,
+    SUPPORTED_TYPES,
+    desired_question_state,
+    item_metadata,
+    item_metadata_problems,
+    item_metadata_tags,
+    question_state,
+    question_write,
+)
 from lessons.models import Lesson
 from quizzes.gift import (
     ORDERING_TAG,
@@ -66,6 +77,7 @@ class PlannedQuestion:
     action: ImportAction = ImportAction.REFUSED
     lesson: Lesson | None = None
     section: str = ""
+    pool: str = Quiz.Kind.LESSON
     existing: Question | None = None
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -273,6 +285,7 @@ def _plan(planned: PlannedQuestion, *, quiz: Quiz, lessons: dict[str, Lesson], e
     if len(planned.key) > Question._meta.get_field("key").max_length:
         problems.append(f"key {planned.key!r} is longer than {Question._meta.get_field('key').max_length} characters")
 
+    planned.pool = quiz.kind
     planned.lesson = _question_lesson(planned, quiz=quiz, lessons=lessons)
     if planned.lesson is not None:
         planned.section = _question_section(planned, planned.lesson)
@@ -287,8 +300,11 @@ def _plan(planned: PlannedQuestion, *, quiz: Quiz, lessons: dict[str, Lesson], e
     problems += choice_problems(
         str(gift.qtype), [ChoiceSpec(text=a.text, fraction=a.fraction, match=a.match) for a in gift.answers]
     )
+    if planned.lesson is not None:
+        problems += item_metadata_problems(gift, objective_count=len(planned.lesson.objective_list))
+    kept = (SECTION_TAG_PREFIX, LESSON_TAG_PREFIX, GROUP_TAG, OBJECTIVE_TAG, LEVEL_TAG)
     for tag in gift.tags:
-        if not tag.startswith((SECTION_TAG_PREFIX, LESSON_TAG_PREFIX)) and tag != ORDERING_TAG:
+        if not tag.startswith(kept) and tag != ORDERING_TAG:
             notes.append(f"tag {tag!r} is not kept: questions have no tags")
     if gift.text_format:
         notes.append(f"format marker [{gift.text_format}] is ignored: question text is plain text")
@@ -300,7 +316,8 @@ def _plan(planned: PlannedQuestion, *, quiz: Quiz, lessons: dict[str, Lesson], e
     planned.existing = existing
     current = _comparable(question_state(existing, list(existing.choices.all())), existing.lesson.slug)
     desired = _comparable(
-        {**desired_question_state(gift, existing.position), "section_anchor": planned.section}, planned.lesson.slug
+        {**desired_question_state(gift, existing.position, pool=quiz.kind), "section_anchor": planned.section},
+        planned.lesson.slug,
     )
     planned.action = ImportAction.UNCHANGED if current == desired else ImportAction.UPDATE
 
@@ -368,6 +385,8 @@ def _write(question: Question, planned: PlannedQuestion) -> None:
         "text": gift.text,
         "explanation": gift.explanation,
         "section_anchor": planned.section,
+        "pool": planned.pool,
+        **item_metadata(gift),
     }
     question_write(question, lesson=planned.lesson, values=values, answers=gift.answers)
 
@@ -381,6 +400,7 @@ def _gift_question(question: Question, *, lesson_tag: bool) -> GiftQuestion:
     tags = [f"{SECTION_TAG_PREFIX}{question.section_anchor}"]
     if lesson_tag:
         tags.append(f"{LESSON_TAG_PREFIX}{question.lesson.slug}")
+    tags += item_metadata_tags(question)
     if question.qtype == GiftType.ORDERING:
         tags.append(ORDERING_TAG)
     return GiftQuestion(

@@ -1,9 +1,12 @@
 """Quizzes as content files: GIFT question files per lesson, quiz settings in course.toml.
 
-course.toml   [quiz_defaults] settings of every lesson quiz; [final_exam] title and settings of the final
+course.toml   [quiz_defaults] settings of every lesson quiz; [final_exam] title and settings of the final,
+              [final_exam.blueprint] the bank's target per module and level
 quizzes/<lesson-slug>.gift   the questions of that lesson's quiz (GIFT; see README.md)
+quizzes/<final-exam-slug>.gift   the final exam's own bank; each question names its lesson ([tag:lesson:])
 """
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -12,7 +15,17 @@ from courseware.content import ContentError, CourseData
 from courseware.sync import LoadReport, sync_row
 from lessons.markdown import extract_sections, render_markdown
 from quizzes.gift import GiftAnswer, GiftError, GiftQuestion, parse_gift
-from quizzes.models import Choice, GradingMethod, Question, QuestionType, Quiz
+from quizzes.models import (
+    REVIEW_DEFAULTS,
+    REVIEW_PARTS,
+    Choice,
+    GradingMethod,
+    Question,
+    QuestionLevel,
+    QuestionType,
+    Quiz,
+    ReviewWhen,
+)
 
 SETTINGS = {
     "pass_mark": int,
@@ -22,9 +35,13 @@ SETTINGS = {
     "shuffle_choices": bool,
     "questions_per_attempt": int,
     "grading_method": str,
+    **{f"review_{part}": str for part in REVIEW_PARTS},
 }
+# Item metadata riding on GIFT tags: `[tag:group:G]`, `[tag:objective:N]`, `[tag:level:L]`.
+GROUP_TAG, OBJECTIVE_TAG, LEVEL_TAG, LESSON_TAG = "group:", "objective:", "level:", "lesson:"
 SUPPORTED_TYPES = {choice.value for choice in QuestionType}
 FRACTION_PLACES = Decimal("0.0000001")
+SLUG_TEXT = re.compile(r"[-a-zA-Z0-9_]{1,60}")
 
 
 @dataclass
@@ -32,18 +49,64 @@ class QuizzesData:
     defaults: dict
     final_exam: dict | None
     questions: dict[str, list[GiftQuestion]] = field(default_factory=dict)
+    # The final exam's own bank: each question with the slug of the lesson that answers it.
+    exam_questions: list[tuple[GiftQuestion, str]] = field(default_factory=list)
+
+
+def tag_value(gift: GiftQuestion, prefix: str) -> str:
+    """The value of the first `prefix...` tag of a question, or ""."""
+    return next((tag.removeprefix(prefix) for tag in gift.tags if tag.startswith(prefix)), "")
+
+
+def item_metadata(gift: GiftQuestion) -> dict:
+    """The question fields its GIFT tags carry: variant group, objective number and level."""
+    objective = tag_value(gift, OBJECTIVE_TAG)
+    return {
+        "variant_group": tag_value(gift, GROUP_TAG),
+        "objective": int(objective) if objective.isdigit() else None,
+        "level": tag_value(gift, LEVEL_TAG),
+    }
+
+
+def item_metadata_problems(gift: GiftQuestion, *, objective_count: int) -> list[str]:
+    """Why a question's metadata tags cannot be stored, if they cannot."""
+    problems = []
+    objective = tag_value(gift, OBJECTIVE_TAG)
+    if objective and not (objective.isdigit() and 1 <= int(objective) <= objective_count):
+        problems.append(f"[tag:objective:{objective}] must be a number from 1 to {objective_count}")
+    level = tag_value(gift, LEVEL_TAG)
+    if level and level not in QuestionLevel.values:
+        problems.append(f"[tag:level:{level}] must be one of {', '.join(QuestionLevel.values)}")
+    group = tag_value(gift, GROUP_TAG)
+    if group and not SLUG_TEXT.fullmatch(group):
+        problems.append(f"[tag:group:{group}] must be a slug (letters, digits, hyphens)")
+    return problems
+
+
+def item_metadata_tags(question: Question) -> list[str]:
+    """The GIFT tags that write a question's metadata back out."""
+    tags = []
+    if question.variant_group:
+        tags.append(f"{GROUP_TAG}{question.variant_group}")
+    if question.objective:
+        tags.append(f"{OBJECTIVE_TAG}{question.objective}")
+    if question.level:
+        tags.append(f"{LEVEL_TAG}{question.level}")
+    return tags
 
 
 def _settings(table: dict, where: str) -> dict:
     settings = {}
     for name, value in table.items():
-        if name in {"title", "slug", "published"}:
+        if name in {"title", "slug", "published", "blueprint"}:
             continue
         kind = SETTINGS.get(name)
         if kind is None:
             raise ContentError(f"{where}: unknown quiz setting '{name}'")
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise ContentError(f"{where}: quiz setting '{name}' must be {kind.__name__}")
+        if name.startswith("review_") and value not in ReviewWhen.values:
+            raise ContentError(f"{where}: {name} must be one of {', '.join(ReviewWhen.values)}")
         settings[name] = value
     if not 0 <= settings.get("pass_mark", 0) <= 100:
         raise ContentError(f"{where}: pass_mark must be between 0 and 100")
@@ -60,19 +123,37 @@ def read_quizzes(folder: Path, course: CourseData) -> QuizzesData:
         defaults=_settings(course.manifest.get("quiz_defaults", {}), f"{manifest_path} [quiz_defaults]"),
         final_exam={**final, **_settings(final, f"{manifest_path} [final_exam]")} if final else None,
     )
+    if final:
+        data.final_exam["blueprint"] = _blueprint(final.get("blueprint", {}), course, f"{manifest_path} [final_exam]")
+    final_slug = final.get("slug", "final-exam") if final else None
     lessons = {lesson.slug: lesson for module in course.modules for lesson in module.lessons}
+    anchors_of: dict[str, set[str]] = {}
+
+    def anchors(lesson) -> set[str]:
+        if lesson.slug not in anchors_of:
+            anchors_of[lesson.slug] = {section.anchor for section in extract_sections(render_markdown(lesson.body))}
+        return anchors_of[lesson.slug]
+
     seen_keys: dict[str, str] = {}
     for path in sorted((folder / "quizzes").glob("*.gift")):
+        is_exam = path.stem == final_slug
         lesson = lessons.get(path.stem)
-        if lesson is None:
+        if lesson is None and not is_exam:
             raise ContentError(f"{path}: no lesson '{path.stem}' in the course for this quiz file")
         try:
             questions = parse_gift(path.read_text(encoding="utf-8"), filename=str(path))
         except GiftError as error:
             raise ContentError(str(error)) from None
-        anchors = {section.anchor for section in extract_sections(render_markdown(lesson.body))}
         for question in questions:
             where = f"{path}:{question.line}"
+            if is_exam:
+                lesson = lessons.get(tag_value(question, LESSON_TAG))
+                if lesson is None:
+                    raise ContentError(f"{where}: a final exam question names its lesson with // [tag:lesson:<slug>]")
+                data.exam_questions.append((question, lesson.slug))
+            problems = item_metadata_problems(question, objective_count=len(lesson.objectives))
+            if problems:
+                raise ContentError(f"{where}: {problems[0]}")
             if question.qtype not in SUPPORTED_TYPES:
                 raise ContentError(f"{where}: {question.qtype} questions are not supported by the quiz engine")
             if not question.key:
@@ -80,31 +161,56 @@ def read_quizzes(folder: Path, course: CourseData) -> QuizzesData:
             if question.key in seen_keys:
                 raise ContentError(f"{where}: key '{question.key}' is already used in {seen_keys[question.key]}")
             seen_keys[question.key] = path.name
-            if question.section not in anchors:
+            if question.section not in anchors(lesson):
                 raise ContentError(
                     f"{where}: // [tag:section:...] must name a section of lesson '{lesson.slug}'"
-                    f" (one of: {', '.join(sorted(anchors))})"
+                    f" (one of: {', '.join(sorted(anchors(lesson)))})"
                 )
             if not question.explanation:
                 raise ContentError(f"{where}: every question needs an explanation (#### general feedback)")
-        data.questions[lesson.slug] = questions
+        if not is_exam:
+            data.questions[lesson.slug] = questions
     return data
 
 
+def _blueprint(table: dict, course: CourseData, where: str) -> dict:
+    """The final exam's blueprint, checked: module slug -> {level: number of bank questions}."""
+    modules = {module.slug for module in course.modules}
+    blueprint = {}
+    for module, levels in table.items():
+        if module not in modules:
+            raise ContentError(f"{where}: blueprint names no module of the course: '{module}'")
+        if not isinstance(levels, dict) or not all(
+            level in QuestionLevel.values and isinstance(count, int) and count >= 0 for level, count in levels.items()
+        ):
+            raise ContentError(f"{where}: blueprint.{module} maps levels ({', '.join(QuestionLevel.values)}) to counts")
+        blueprint[module] = dict(levels)
+    return blueprint
+
+
 def _quiz_state(quiz: Quiz) -> dict:
-    return {
+    state = {
         "title": quiz.title,
         "is_published": quiz.is_published,
         **{name: getattr(quiz, name) for name in SETTINGS},
     }
+    if quiz.is_final:
+        state["blueprint"] = quiz.blueprint
+    return state
 
 
-def _desired_quiz_state(title: str, settings: dict, defaults: Quiz) -> dict:
-    return {
+def _desired_quiz_state(title: str, settings: dict, kind: str) -> dict:
+    defaults = Quiz()
+    for part, when in REVIEW_DEFAULTS[kind].items():
+        setattr(defaults, f"review_{part}", when)
+    state = {
         "title": title,
         "is_published": True,
         **{name: settings.get(name, getattr(defaults, name)) for name in SETTINGS},
     }
+    if kind == Quiz.Kind.FINAL:
+        state["blueprint"] = settings.get("blueprint", {})
+    return state
 
 
 def _fraction(value) -> str:
@@ -119,11 +225,15 @@ def question_state(question: Question, choices: list[Choice]) -> dict:
         "explanation": question.explanation,
         "section_anchor": question.section_anchor,
         "position": question.position,
+        "pool": question.pool,
+        "variant_group": question.variant_group,
+        "objective": question.objective,
+        "level": question.level,
         "choices": [[c.text, c.match_text, _fraction(c.fraction), c.feedback] for c in choices],
     }
 
 
-def desired_question_state(gift: GiftQuestion, position: int) -> dict:
+def desired_question_state(gift: GiftQuestion, position: int, *, pool: str = Quiz.Kind.LESSON) -> dict:
     return {
         "qtype": str(gift.qtype),
         "title": gift.title,
@@ -131,6 +241,8 @@ def desired_question_state(gift: GiftQuestion, position: int) -> dict:
         "explanation": gift.explanation,
         "section_anchor": gift.section,
         "position": position,
+        "pool": pool,
+        **item_metadata(gift),
         "choices": [[a.text, a.match, _fraction(a.fraction), a.feedback] for a in gift.answers],
     }
 
@@ -138,14 +250,13 @@ def desired_question_state(gift: GiftQuestion, position: int) -> dict:
 def quizzes_load(*, course, data: QuizzesData, lessons: dict, force: bool, report: LoadReport):
     """Create or update each lesson's quiz and questions, and the final exam, matched by slug and key."""
     quizzes = {quiz.slug: quiz for quiz in Quiz.objects.filter(course=course)}
-    defaults = Quiz()
     for lesson_slug in data.questions:
         lesson = lessons[lesson_slug]
         slug = f"{lesson_slug}-quiz"
         _load_quiz(
             quizzes.get(slug) or Quiz(course=course, lesson=lesson, slug=slug, kind=Quiz.Kind.LESSON),
             exists=slug in quizzes,
-            desired=_desired_quiz_state(f"Quiz: {lesson.title}", data.defaults, defaults),
+            desired=_desired_quiz_state(f"Quiz: {lesson.title}", data.defaults, Quiz.Kind.LESSON),
             force=force,
             report=report,
         )
@@ -154,25 +265,33 @@ def quizzes_load(*, course, data: QuizzesData, lessons: dict, force: bool, repor
         _load_quiz(
             quizzes.get(slug) or Quiz(course=course, slug=slug, kind=Quiz.Kind.FINAL),
             exists=slug in quizzes,
-            desired=_desired_quiz_state(data.final_exam.get("title", "Final exam"), data.final_exam, defaults),
+            desired=_desired_quiz_state(data.final_exam.get("title", "Final exam"), data.final_exam, Quiz.Kind.FINAL),
             force=force,
             report=report,
         )
 
     questions = {q.key: q for q in Question.objects.filter(course=course).prefetch_related("choices")}
-    for lesson_slug, gift_questions in data.questions.items():
-        for position, gift in enumerate(gift_questions, start=1):
-            question = questions.get(gift.key)
-            current = question_state(question, list(question.choices.all())) if question else None
-            _load_question(
-                question or Question(key=gift.key),
-                lesson=lessons[lesson_slug],
-                gift=gift,
-                current=current,
-                desired=desired_question_state(gift, position),
-                force=force,
-                report=report,
-            )
+    placed = [
+        (gift, lesson_slug, position, Quiz.Kind.LESSON)
+        for lesson_slug, gift_questions in data.questions.items()
+        for position, gift in enumerate(gift_questions, start=1)
+    ]
+    placed += [
+        (gift, lesson_slug, position, Quiz.Kind.FINAL)
+        for position, (gift, lesson_slug) in enumerate(data.exam_questions, start=1)
+    ]
+    for gift, lesson_slug, position, pool in placed:
+        question = questions.get(gift.key)
+        current = question_state(question, list(question.choices.all())) if question else None
+        _load_question(
+            question or Question(key=gift.key),
+            lesson=lessons[lesson_slug],
+            gift=gift,
+            current=current,
+            desired=desired_question_state(gift, position, pool=pool),
+            force=force,
+            report=report,
+        )
 
 
 def _load_quiz(quiz: Quiz, *, exists: bool, desired: dict, force: bool, report: LoadReport):
@@ -218,7 +337,18 @@ def question_write(question: Question, *, lesson, values: dict, answers: list[Gi
 
 def _load_question(question: Question, *, lesson, gift: GiftQuestion, current, desired, force, report):
     def apply(instance):
-        fields = ("qtype", "title", "text", "explanation", "section_anchor", "position")
+        fields = (
+            "qtype",
+            "title",
+            "text",
+            "explanation",
+            "section_anchor",
+            "position",
+            "pool",
+            "variant_group",
+            "objective",
+            "level",
+        )
         question_write(instance, lesson=lesson, values={name: desired[name] for name in fields}, answers=gift.answers)
 
     sync_row(

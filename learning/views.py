@@ -153,6 +153,8 @@ def attempt_detail(request, course_slug, attempt_id):
 
 def _result(request, course, attempt):
     attempts = quiz_selectors.quiz_attempts(quiz=attempt.quiz, user=request.user)
+    result = quiz_selectors.quiz_result(quiz=attempt.quiz, attempts=attempts)
+    review = quiz_selectors.attempt_review(attempt=attempt)
     return render(
         request,
         "quizzes/attempt_result.html",
@@ -160,8 +162,10 @@ def _result(request, course, attempt):
             "course": course,
             "attempt": attempt,
             "quiz": attempt.quiz,
-            "review": quiz_selectors.attempt_review(attempt=attempt),
+            "review": review,
+            "shown": attempt.quiz.review_shown(passed=result.passed, attempts_left=result.attempts_left),
+            "breakdown": quiz_selectors.review_by_module(review=review) if attempt.quiz.is_final else [],
             "attempts": attempts,
-            "result": quiz_selectors.quiz_result(quiz=attempt.quiz, attempts=attempts),
+            "result": result,
         },
     )

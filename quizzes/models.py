@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -15,6 +16,51 @@ class GradingMethod(models.TextChoices):
     LATEST = "latest", _("Latest attempt")
     FIRST = "first", _("First attempt")
     AVERAGE = "average", _("Average of attempts")
+
+
+class ReviewWhen(models.TextChoices):
+    """When one part of an attempt's review is shown to the student (Moodle's review options)."""
+
+    ALWAYS = "always", _("After every attempt")
+    CLOSED = "closed", _("Once the quiz is passed or no attempt is left")
+    NEVER = "never", _("Never")
+
+
+# The parts of a review and when each shows by default, per kind of quiz. A lesson quiz points the
+# student back to the lesson at once but keeps the key until the quiz is over; the final exam shows
+# only the score and a per-module breakdown until then.
+REVIEW_PARTS = ("correctness", "marks", "feedback", "section_link", "right_answer", "explanation")
+REVIEW_DEFAULTS = {
+    "lesson": {
+        "correctness": ReviewWhen.ALWAYS,
+        "marks": ReviewWhen.ALWAYS,
+        "feedback": ReviewWhen.ALWAYS,
+        "section_link": ReviewWhen.ALWAYS,
+        "right_answer": ReviewWhen.CLOSED,
+        "explanation": ReviewWhen.CLOSED,
+    },
+    "final": dict.fromkeys(REVIEW_PARTS, ReviewWhen.CLOSED),
+}
+
+
+@dataclass(frozen=True)
+class ReviewShown:
+    """What a student may see of a finished attempt right now."""
+
+    correctness: bool
+    marks: bool
+    feedback: bool
+    section_link: bool
+    right_answer: bool
+    explanation: bool
+
+    @classmethod
+    def everything(cls) -> "ReviewShown":
+        return cls(**dict.fromkeys(REVIEW_PARTS, True))
+
+    @property
+    def anything_per_question(self) -> bool:
+        return any(getattr(self, part) for part in REVIEW_PARTS)
 
 
 class QuizQuerySet(models.QuerySet):
@@ -70,6 +116,57 @@ class Quiz(models.Model):
     grading_method = models.CharField(
         _("grading method"), max_length=10, choices=GradingMethod.choices, default=GradingMethod.HIGHEST
     )
+    review_correctness = models.CharField(
+        _("review: whether each answer was right"),
+        max_length=10,
+        choices=ReviewWhen.choices,
+        default=ReviewWhen.ALWAYS,
+        help_text=_("Correct / partly / incorrect per question."),
+    )
+    review_marks = models.CharField(
+        _("review: marks"),
+        max_length=10,
+        choices=ReviewWhen.choices,
+        default=ReviewWhen.ALWAYS,
+        help_text=_("The mark of each question."),
+    )
+    review_feedback = models.CharField(
+        _("review: feedback on the student's choices"),
+        max_length=10,
+        choices=ReviewWhen.choices,
+        default=ReviewWhen.ALWAYS,
+        help_text=_("The feedback written for the answers the student gave."),
+    )
+    review_section_link = models.CharField(
+        _("review: link to the lesson section"),
+        max_length=10,
+        choices=ReviewWhen.choices,
+        default=ReviewWhen.ALWAYS,
+        help_text=_("Where in the lesson each question is answered."),
+    )
+    review_right_answer = models.CharField(
+        _("review: right answer"),
+        max_length=10,
+        choices=ReviewWhen.choices,
+        default=ReviewWhen.CLOSED,
+        help_text=_("The right answer of each question."),
+    )
+    review_explanation = models.CharField(
+        _("review: explanation"),
+        max_length=10,
+        choices=ReviewWhen.choices,
+        default=ReviewWhen.CLOSED,
+        help_text=_("The general feedback that explains the answer."),
+    )
+    blueprint = models.JSONField(
+        _("blueprint"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Final exam: how many bank questions each module should have at each level, "
+            'e.g. {"foundations": {"recall": 2, "understand": 3, "apply": 2}}.'
+        ),
+    )
     is_published = models.BooleanField(_("published"), default=False)
     # What the content files last gave this row; a difference from it means an instructor edited the row.
     loaded_state = models.JSONField(default=dict, blank=True, editable=False)
@@ -100,9 +197,20 @@ class Quiz(models.Model):
     def is_final(self) -> bool:
         return self.kind == self.Kind.FINAL
 
+    def review_shown(self, *, passed: bool, attempts_left: int | None) -> ReviewShown:
+        """What a student sees of a finished attempt, given their standing on this quiz."""
+        closed = passed or attempts_left == 0
+        return ReviewShown(
+            **{
+                part: getattr(self, f"review_{part}") == ReviewWhen.ALWAYS
+                or (getattr(self, f"review_{part}") == ReviewWhen.CLOSED and closed)
+                for part in REVIEW_PARTS
+            }
+        )
+
     def question_pool(self):
-        """The questions an attempt draws from: the lesson's own, or the published lessons' bank for the final."""
-        questions = Question.objects.filter(course_id=self.course_id)
+        """The questions an attempt draws from: the lesson quiz's own, or the exam bank of published lessons."""
+        questions = Question.objects.filter(course_id=self.course_id, pool=self.kind)
         if self.is_final:
             # Questions of draft lessons (e.g. from the essay import) stay out until an instructor publishes them.
             questions = questions.filter(lesson__is_published=True, lesson__module__is_published=True)
@@ -120,6 +228,15 @@ class QuestionType(models.TextChoices):
     ORDERING = "ordering", _("Ordering")
 
 
+class QuestionLevel(models.TextChoices):
+    """What a question asks of the student, lowest first."""
+
+    RECALL = "recall", _("Recall")
+    UNDERSTAND = "understand", _("Understanding")
+    APPLY = "apply", _("Application")
+    ANALYSE = "analyse", _("Analysis")
+
+
 class Question(models.Model):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="questions", editable=False)
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="questions")
@@ -131,6 +248,27 @@ class Question(models.Model):
     section_anchor = models.SlugField(
         _("lesson section"), max_length=100, help_text=_("Anchor of the lesson section that answers the question.")
     )
+    pool = models.CharField(
+        _("pool"),
+        max_length=10,
+        choices=Quiz.Kind.choices,
+        default=Quiz.Kind.LESSON,
+        help_text=_("The lesson's quiz asks it, or the final exam draws it from its own bank."),
+    )
+    variant_group = models.SlugField(
+        _("variant group"),
+        max_length=60,
+        blank=True,
+        help_text=_("Questions of a quiz in one group test one objective; an attempt draws one of them."),
+    )
+    objective = models.PositiveSmallIntegerField(
+        _("objective"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Number of the lesson objective it assesses (1 = the first)."),
+    )
+    level = models.CharField(_("level"), max_length=10, choices=QuestionLevel.choices, blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     # What the content files last gave this row; a difference from it means an instructor edited the row.

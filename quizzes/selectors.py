@@ -171,3 +171,22 @@ def slots_review(*, slots) -> list[SlotReview]:
         )
         for slot in slots
     ]
+
+
+@dataclass
+class ModuleScore:
+    module: str
+    questions: int
+    percent: int
+
+
+def review_by_module(*, review: list[SlotReview]) -> list[ModuleScore]:
+    """An attempt's score per module, in the order the modules first appear, from its snapshots."""
+    marks: dict[str, list[Decimal]] = {}
+    for item in review:
+        module = item.snapshot.get("module_title") or item.snapshot.get("lesson_title", "")
+        marks.setdefault(module, []).append(item.mark)
+    return [
+        ModuleScore(module=module, questions=len(values), percent=round(100 * sum(values) / len(values)))
+        for module, values in marks.items()
+    ]

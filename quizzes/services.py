@@ -51,6 +51,7 @@ def snapshot_question(question: Question, *, shuffle_choices: bool, rng: random.
         "text": question.text,
         "explanation": question.explanation,
         "lesson_title": question.lesson.title,
+        "module_title": question.lesson.module.title,
         "section_title": section_titles.get(question.section_anchor, question.lesson.title),
         "section_url": question.section_url,
         "choices": [
@@ -76,24 +77,48 @@ def snapshot_question(question: Question, *, shuffle_choices: bool, rng: random.
     return snapshot
 
 
-def _draw_questions(quiz: Quiz, rng: random.Random) -> list[Question]:
+def _last_seen(*, quiz: Quiz, user) -> dict[int, int]:
+    """Question id -> the number of the student's latest attempt of this quiz that showed it."""
+    if user is None:
+        return {}
+    seen: dict[int, int] = {}
+    rows = AttemptQuestion.objects.filter(attempt__quiz=quiz, attempt__user=user, question__isnull=False)
+    for question_id, number in rows.values_list("question_id", "attempt__number"):
+        seen[question_id] = max(number, seen.get(question_id, 0))
+    return seen
+
+
+def _draw_questions(quiz: Quiz, rng: random.Random, *, seen: dict[int, int] | None = None) -> list[Question]:
+    """The questions of a new attempt: one variant per group, fresh ones first.
+
+    Questions sharing a variant group test one objective, so an attempt draws one of them and
+    every attempt covers the same ground; a question without a group is a group of its own. Like
+    Moodle's "avoid repeating seen questions", variants (and, when fewer are drawn than there are
+    groups, groups) this student has not met come first, then the ones met longest ago. The final
+    exam takes at least one question from every module that has any.
+    """
+    seen = seen or {}
+
     def reading_order(question):
         return question.lesson.module.position, question.lesson.position, question.position, question.pk
 
+    def staleness(question):
+        return seen.get(question.pk, 0), rng.random()
+
     pool = sorted(quiz.question_pool().select_related("lesson__course"), key=reading_order)
-    wanted = quiz.questions_per_attempt or len(pool)
-    if wanted >= len(pool):
-        drawn = list(pool)
-    elif quiz.is_final:
-        # At least one question from every module that has any, then the rest at random.
-        by_module: dict[int, list[Question]] = {}
-        for question in pool:
-            by_module.setdefault(question.lesson.module_id, []).append(question)
-        drawn = [rng.choice(questions) for questions in by_module.values()][:wanted]
-        rest = [question for question in pool if question not in drawn]
-        drawn += rng.sample(rest, wanted - len(drawn))
-    else:
-        drawn = rng.sample(pool, wanted)
+    groups: dict[str, list[Question]] = {}
+    for question in pool:
+        groups.setdefault(question.variant_group or f"#{question.pk}", []).append(question)
+    candidates = [min(variants, key=staleness) for variants in groups.values()]
+    wanted = min(quiz.questions_per_attempt or len(candidates), len(candidates))
+    candidates.sort(key=staleness)
+    drawn: list[Question] = []
+    if quiz.is_final:
+        for question in candidates:
+            if question.lesson.module_id not in {chosen.lesson.module_id for chosen in drawn}:
+                drawn.append(question)
+        drawn = drawn[:wanted]
+    drawn += [question for question in candidates if question not in drawn][: wanted - len(drawn)]
     if quiz.shuffle_questions:
         rng.shuffle(drawn)
     else:
@@ -133,7 +158,7 @@ def attempt_start(
     used = Attempt.objects.filter(quiz=quiz, user=user).count()
     if quiz.attempts_allowed is not None and used >= quiz.attempts_allowed:
         raise AttemptLimitReached(_("You have used all %(count)d attempts of this quiz.") % {"count": used})
-    questions = _draw_questions(quiz, rng)
+    questions = _draw_questions(quiz, rng, seen=_last_seen(quiz=quiz, user=user))
     if not questions:
         raise QuizError(_("This quiz has no questions yet."))
     deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None

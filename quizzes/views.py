@@ -7,7 +7,7 @@ from lessons.selectors import course_get
 from quizzes import selectors, services
 from quizzes.forms import AttemptForm
 from quizzes.grading import grade_response
-from quizzes.models import Attempt, AttemptQuestion
+from quizzes.models import Attempt, AttemptQuestion, ReviewShown
 
 PREVIEW_SALT = "quizzes.preview"
 
@@ -37,7 +37,12 @@ def quiz_preview(request, course_slug, quiz_slug):
         return render(
             request,
             "quizzes/preview_result.html",
-            {**context, "review": selectors.slots_review(slots=slots), "score": round(score, 2)},
+            {
+                **context,
+                "review": selectors.slots_review(slots=slots),
+                "score": round(score, 2),
+                "shown": ReviewShown.everything(),
+            },
         )
     context["preview_token"] = signing.dumps(snapshots, salt=PREVIEW_SALT, compress=True)
     return render(request, "quizzes/attempt_form.html", context)

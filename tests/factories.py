@@ -106,7 +106,9 @@ class QuizFactory(factory.django.DjangoModelFactory):
     is_published = True
 
 
-def make_question(lesson, qtype="single", answers=None, *, key=None, section="first-idea", text=None):
+def make_question(
+    lesson, qtype="single", answers=None, *, key=None, section="first-idea", text=None, pool="lesson", group=""
+):
     """A question with its choices: answers are (text, fraction) or (text, fraction, match) or with feedback too."""
     answers = answers or [("Right", 1, "", "Yes."), ("Wrong", 0, "", "No.")]
     question = Question.objects.create(
@@ -118,6 +120,8 @@ def make_question(lesson, qtype="single", answers=None, *, key=None, section="fi
         explanation="Because the lesson says so.",
         section_anchor=section,
         position=Question.objects.filter(lesson=lesson).count() + 1,
+        pool=pool,
+        variant_group=group,
     )
     for position, answer in enumerate(answers, start=1):
         text, fraction, match, feedback = (*answer, "", "")[:4]

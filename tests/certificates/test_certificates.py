@@ -20,6 +20,7 @@ def small_course(course):
     quizzed = LessonFactory(module=module)
     plain = LessonFactory(module=module)
     make_question(quizzed)
+    make_question(quizzed, pool="final")
     final = QuizFactory(lesson=None, course=course, kind="final", slug="final")
     return course, QuizFactory(lesson=quizzed), plain, final
 

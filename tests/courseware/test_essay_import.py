@@ -161,7 +161,11 @@ def test_students_cannot_open_the_drafts(themed_course, essay_files, student_cli
 def test_the_final_exam_never_draws_draft_questions(themed_course, essay_files, student):
     """Questions of an unpublished lesson stay out of the final exam until the lesson is published."""
     essays_import(course=themed_course, files=essay_files)
-    make_question(Lesson.objects.get(slug="talking"), "short", [("Dialogue", 1)], key="published-question")
+    draft = Lesson.objects.filter(course=themed_course, is_published=False).first()
+    make_question(draft, "short", [("Mediation", 1)], key="draft-question", pool="final")
+    make_question(
+        Lesson.objects.get(slug="talking"), "short", [("Dialogue", 1)], key="published-question", pool="final"
+    )
     final = QuizFactory(lesson=None, course=themed_course, kind=Quiz.Kind.FINAL, slug="final-exam")
 
     attempt = attempt_start(user=student, quiz=final)

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from learning.services import attempt_start
 from lessons.models import LessonProgress, LessonStatus
-from quizzes.models import Attempt
+from quizzes.models import REVIEW_PARTS, Attempt, ReviewWhen
 from tests.factories import CourseFactory, LessonFactory, ModuleFactory, QuizFactory, UserFactory, make_question
 
 pytestmark = pytest.mark.django_db
@@ -74,18 +74,56 @@ def test_taking_a_quiz_end_to_end(student_client, student, quiz):
     assert progress.status == LessonStatus.COMPLETED
 
 
-def test_wrong_answers_show_feedback_and_the_right_answer(student_client, quiz):
-    """A wrong pick shows its feedback, the right answer and the lesson link."""
-    attempt = start(student_client, quiz)
-    response = student_client.post(
+def submit_wrong(client, quiz):
+    attempt = start(client, quiz)
+    return client.post(
         attempt.get_absolute_url(),
         {**form_values(attempt, right=False), "submit": "", "confirm_unanswered": "1"},
         follow=True,
     )
+
+
+def test_a_failed_attempt_with_attempts_left_points_to_the_lesson_but_keeps_the_key(student_client, quiz):
+    """While attempts remain: marks, feedback on the student's picks and the section link; no key, no explanation."""
+    response = submit_wrong(student_client, quiz)
     assert "Not passed" in response.text
     assert "Not quite." in response.text
-    assert "Right answer" in response.text
     assert "Review this in the lesson" in response.text
+    assert "Right answer" not in response.text
+    assert "Because the lesson says so." not in response.text
+
+
+def test_the_right_answers_show_once_no_attempt_is_left(student_client, quiz):
+    """Out of attempts, the review shows the right answer and the explanation."""
+    quiz.attempts_allowed = 1
+    quiz.save()
+    response = submit_wrong(student_client, quiz)
+    assert "Right answer" in response.text
+    assert "Because the lesson says so." in response.text
+
+
+def test_an_instructor_can_show_the_key_after_every_attempt(student_client, quiz):
+    """Review options are the instructor's: "after every attempt" shows the key while attempts remain."""
+    quiz.review_right_answer = ReviewWhen.ALWAYS
+    quiz.save()
+    response = submit_wrong(student_client, quiz)
+    assert "Right answer" in response.text
+    assert "Because the lesson says so." not in response.text
+
+
+def test_a_final_exam_shows_only_the_score_and_modules_until_it_is_over(student_client, quiz):
+    """Under the final exam's defaults a failed attempt shows the score and per-module scores, no question."""
+    final = QuizFactory(lesson=None, course=quiz.course, kind="final", slug="final", attempts_allowed=2)
+    for part in REVIEW_PARTS:
+        setattr(final, f"review_{part}", ReviewWhen.CLOSED)
+    final.save()
+    make_question(quiz.lesson, text="An exam question about mediation?", pool="final")
+    passed = start(student_client, quiz)
+    student_client.post(passed.get_absolute_url(), {**form_values(passed), "submit": ""})
+    response = submit_wrong(student_client, final)
+    assert "By module" in response.text and "Basics" in response.text
+    assert "An exam question about mediation?" not in response.text
+    assert "Review this in the lesson" not in response.text
 
 
 def test_nothing_on_the_attempt_page_reveals_the_right_answers(student_client, quiz):

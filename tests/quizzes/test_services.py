@@ -157,7 +157,7 @@ def test_final_exam_draws_at_least_one_question_per_module(student, course):
     for module in modules:
         lesson = LessonFactory(module=module)
         for _ in range(6):
-            make_question(lesson)
+            make_question(lesson, pool="final")
     final = QuizFactory(lesson=None, course=course, kind="final", slug="final", questions_per_attempt=8)
     for seed in range(5):
         Attempt.objects.all().delete()
