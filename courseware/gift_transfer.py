@@ -19,7 +19,7 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from django.db import transaction
@@ -48,6 +48,7 @@ from quizzes.gift import (
     write_gift,
 )
 from quizzes.gift import QuestionType as GiftType
+from quizzes.linting import lint_item_from_gift, lint_items
 from quizzes.models import Choice, Question, QuestionType, Quiz
 from quizzes.validation import ChoiceSpec, choice_problems
 
@@ -81,6 +82,8 @@ class PlannedQuestion:
     existing: Question | None = None
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Findings of the question linter: the question imports, but a student might answer it unread.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def line(self) -> int:
@@ -104,6 +107,8 @@ class ImportPreview:
     filename: str
     questions: list[PlannedQuestion] = field(default_factory=list)
     error: str = ""
+    # Linter findings about the file as a whole (a pool's option lengths, the true/false balance).
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def problems(self) -> list[str]:
@@ -212,7 +217,32 @@ def gift_import_preview(*, quiz: Quiz, text: str, filename: str) -> ImportPrevie
         first_line.setdefault(question.key, question.line)
         if question.problems:
             question.action = ImportAction.REFUSED
-    return ImportPreview(filename=filename, questions=planned)
+    preview = ImportPreview(filename=filename, questions=planned)
+    _lint(preview, pool=quiz.slug)
+    return preview
+
+
+def _lint(preview: ImportPreview, *, pool: str) -> None:
+    """Attach the question linter's findings on the file's questions as warnings; they refuse nothing."""
+    items = [
+        replace(
+            lint_item_from_gift(
+                planned.gift,
+                pool=pool,
+                known_sections=frozenset(section.anchor for section in planned.lesson.section_list),
+            ),
+            key=planned.key,
+        )
+        for planned in preview.questions
+        if planned.lesson is not None
+    ]
+    by_key = {planned.key: planned for planned in preview.questions}
+    for finding in lint_items(items):
+        warning = f"{finding.code} {finding.message}"
+        if finding.key in by_key:
+            by_key[finding.key].warnings.append(warning)
+        else:
+            preview.warnings.append(warning)
 
 
 @transaction.atomic

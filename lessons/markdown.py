@@ -9,10 +9,12 @@ import nh3
 ALLOWED_TAGS = {
     "a",
     "abbr",
+    "aside",
     "blockquote",
     "br",
     "code",
     "dd",
+    "details",
     "dl",
     "dt",
     "em",
@@ -26,6 +28,7 @@ ALLOWED_TAGS = {
     "pre",
     "strong",
     "sub",
+    "summary",
     "sup",
     "table",
     "tbody",
@@ -59,11 +62,13 @@ class Section:
 
 def render_markdown(text: str) -> str:
     """Render instructor Markdown to HTML that can carry no script, style or event handler."""
-    html = markdown.markdown(text, extensions=["attr_list", "tables", "fenced_code", "sane_lists"])
+    html = markdown.markdown(text, extensions=["attr_list", "tables", "fenced_code", "sane_lists", "md_in_html"])
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        # Background boxes (`<aside class="background" markdown="1">`) are the only styled block.
+        allowed_classes={"aside": {"background"}},
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )

@@ -7,7 +7,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from lessons.admin import ContentAdmin, PublishActionsMixin
-from quizzes.models import Attempt, AttemptQuestion, Choice, Question, QuestionType, Quiz
+from lessons.models import Course
+from quizzes.linting import RULES
+from quizzes.models import Attempt, AttemptQuestion, Choice, Question, QuestionLevel, QuestionType, Quiz
+from quizzes.selectors import course_question_findings, exam_blueprint_coverage
 from quizzes.validation import ChoiceSpec, choice_problems
 
 CHOICE_FIELDS_BY_TYPE = {
@@ -40,10 +43,23 @@ class QuizAdmin(PublishActionsMixin, ContentAdmin):
     list_select_related = ["course", "lesson"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["preview_link", "question_list"]
+    readonly_fields = ["preview_link", "question_list", "blueprint_coverage"]
     fieldsets = [
         (None, {"fields": ["course", "kind", "lesson", "title", "slug", "is_published", "preview_link"]}),
         (_("Questions"), {"fields": ["question_list"]}),
+        (
+            _("Review options: what a student sees after an attempt"),
+            {
+                "fields": [
+                    "review_correctness",
+                    "review_marks",
+                    "review_feedback",
+                    "review_section_link",
+                    "review_right_answer",
+                    "review_explanation",
+                ]
+            },
+        ),
         (_("Grading"), {"fields": ["pass_mark", "attempts_allowed", "grading_method"]}),
         (
             _("Delivery"),
@@ -57,6 +73,40 @@ class QuizAdmin(PublishActionsMixin, ContentAdmin):
             return "-"
         url = reverse("quizzes:preview", kwargs={"course_slug": quiz.course.slug, "quiz_slug": quiz.slug})
         return format_html('<a href="{}">{}</a>', url, _("Try this quiz as a student (nothing is recorded)"))
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and obj.is_final:
+            blueprint = (_("Blueprint of the exam bank"), {"fields": ["blueprint", "blueprint_coverage"]})
+            return [*fieldsets[:2], blueprint, *fieldsets[2:]]
+        return fieldsets
+
+    @admin.display(description=_("blueprint coverage"))
+    def blueprint_coverage(self, quiz):
+        if not quiz.pk or not quiz.is_final:
+            return _("Only the final exam has a blueprint.")
+        header = format_html_join("", "<th scope='col'>{}</th>", ((level.label,) for level in QuestionLevel))
+        rows = format_html_join(
+            "",
+            "<tr><th scope='row'>{}</th>{}<td>{}</td></tr>",
+            (
+                (
+                    row.module.title,
+                    format_html_join("", "<td>{} / {}</td>", ((count, target) for _label, target, count in row.cells)),
+                    _("covered") if row.covered else _("short"),
+                )
+                for row in exam_blueprint_coverage(quiz=quiz)
+            ),
+        )
+        return format_html(
+            "<table><caption>{}</caption><thead><tr><th scope='col'>{}</th>{}<th scope='col'>{}</th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            _("Questions in the bank / the blueprint's target"),
+            _("Module"),
+            header,
+            _("Status"),
+            rows,
+        )
 
     @admin.display(description=_("questions"))
     def question_list(self, quiz):
@@ -122,15 +172,46 @@ def _answer_key(question: Question) -> list[tuple]:
     return list(question.choices.order_by("position", "id").values_list("text", "match_text", "fraction"))
 
 
+def _findings_by_key(request) -> dict[str, list]:
+    """The linter's findings of every course, by question key; computed once per admin request."""
+    if not hasattr(request, "_question_findings"):
+        findings: dict[str, list] = {}
+        for course in Course.objects.all():
+            for finding in course_question_findings(course=course):
+                findings.setdefault(finding.key, []).append(finding)
+        request._question_findings = findings
+    return request._question_findings
+
+
+class QualityFilter(admin.SimpleListFilter):
+    """Questions with or without findings of the question linter (manage.py check_questions)."""
+
+    title = _("quality findings")
+    parameter_name = "findings"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("With findings")), ("no", _("Clean"))]
+
+    def queryset(self, request, queryset):
+        keys = [key for key in _findings_by_key(request) if key]
+        if self.value() == "yes":
+            return queryset.filter(key__in=keys)
+        if self.value() == "no":
+            return queryset.exclude(key__in=keys)
+        return queryset
+
+
 @admin.register(Question)
 class QuestionAdmin(ContentAdmin):
-    list_display = ["key", "title", "qtype", "lesson", "section_anchor", "version"]
-    list_filter = ["course", "qtype", "lesson__module"]
+    list_display = ["key", "title", "qtype", "level", "variant_group", "lesson", "pool", "version"]
+    list_filter = ["course", "pool", "qtype", "level", QualityFilter, "lesson__module"]
     list_select_related = ["lesson"]
     search_fields = ["key", "title", "text"]
-    readonly_fields = ["version", "choice_guide"]
+    readonly_fields = ["version", "choice_guide", "quality_findings"]
     fields = [
+        "quality_findings",
         "lesson",
+        "pool",
         "key",
         "qtype",
         "choice_guide",
@@ -138,9 +219,33 @@ class QuestionAdmin(ContentAdmin):
         "text",
         "explanation",
         "section_anchor",
+        "objective",
+        "level",
+        "variant_group",
         "position",
         "version",
     ]
+
+    def get_list_display(self, request):
+        findings = _findings_by_key(request)
+
+        @admin.display(description=_("quality"))
+        def quality(question):
+            return ", ".join(finding.code for finding in findings.get(question.key, [])) or "✓"
+
+        return [*super().get_list_display(request), quality]
+
+    @admin.display(description=_("quality findings"))
+    def quality_findings(self, question):
+        if not question.pk:
+            return "-"
+        findings = [f for f in course_question_findings(course=question.course) if f.key == question.key]
+        if not findings:
+            return _("None: the question linter finds nothing a student could answer without reading.")
+        return format_html_join(
+            "", "<p><strong>{}</strong> {} <em>({})</em></p>", ((f.code, f.message, RULES[f.code]) for f in findings)
+        )
+
     inlines = [ChoiceInline]
 
     @admin.display(description=_("how to fill the choices"))

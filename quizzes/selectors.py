@@ -3,11 +3,13 @@
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models import Count
 from django.http import Http404
 
-from lessons.models import Course
+from lessons.models import Course, Module
 from quizzes.grading import correct_answer_lines, response_feedback, response_lines
-from quizzes.models import Attempt, GradingMethod, Quiz
+from quizzes.linting import Finding, lint_item_from_question, lint_items
+from quizzes.models import Attempt, GradingMethod, Question, QuestionLevel, Quiz
 
 SCORE_PLACES = Decimal("0.01")
 HEAVY_LESSON_FIELDS = ("body", "body_html", "sections", "objectives", "summary", "loaded_state")
@@ -190,3 +192,44 @@ def review_by_module(*, review: list[SlotReview]) -> list[ModuleScore]:
         ModuleScore(module=module, questions=len(values), percent=round(100 * sum(values) / len(values)))
         for module, values in marks.items()
     ]
+
+
+def course_question_findings(*, course: Course) -> list[Finding]:
+    """The question linter's findings over every question of a course (course-wide rules need them all)."""
+    questions = Question.objects.filter(course=course).select_related("lesson").prefetch_related("choices")
+    return lint_items(lint_item_from_question(question) for question in questions)
+
+
+def quiz_question_findings(*, quiz: Quiz) -> list[Finding]:
+    """The findings that concern one quiz: its pool's, and course-wide ones naming one of its questions."""
+    keys = set(quiz.question_pool().values_list("key", flat=True))
+    return [finding for finding in course_question_findings(course=quiz.course) if finding.key in keys]
+
+
+@dataclass
+class BlueprintRow:
+    """One module of an exam blueprint: (level, target, questions in the bank) per level."""
+
+    module: Module
+    cells: list[tuple[str, int, int]]
+
+    @property
+    def covered(self) -> bool:
+        return all(count >= target for _level, target, count in self.cells)
+
+
+def exam_blueprint_coverage(*, quiz: Quiz) -> list[BlueprintRow]:
+    """How the final exam's bank covers its blueprint, module by module and level by level. Two queries."""
+    counts = {
+        (row["lesson__module_id"], row["level"]): row["n"]
+        for row in quiz.question_pool().order_by().values("lesson__module_id", "level").annotate(n=Count("id"))
+    }
+    rows = []
+    for module in Module.objects.filter(course_id=quiz.course_id).order_by("position"):
+        targets = quiz.blueprint.get(module.slug, {})
+        cells = [
+            (level.label, targets.get(level.value, 0), counts.get((module.id, level.value), 0))
+            for level in QuestionLevel
+        ]
+        rows.append(BlueprintRow(module=module, cells=cells))
+    return rows

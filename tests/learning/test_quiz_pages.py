@@ -307,7 +307,7 @@ def test_final_exam_opens_after_every_lesson_quiz_is_passed(student_client, quiz
 
 
 def test_instructor_changes_quiz_settings_in_the_admin(instructor_client, quiz):
-    """Pass mark, attempts, time limit, pool size and grading method are editable by instructors."""
+    """Pass mark, attempts, time limit, pool size, grading method and review options are editable by instructors."""
     url = reverse("admin:quizzes_quiz_change", args=[quiz.pk])
     assert instructor_client.get(url).status_code == HTTPStatus.OK
     response = instructor_client.post(
@@ -325,6 +325,12 @@ def test_instructor_changes_quiz_settings_in_the_admin(instructor_client, quiz):
             "time_limit_minutes": 15,
             "questions_per_attempt": 4,
             "shuffle_questions": "on",
+            "review_correctness": "always",
+            "review_marks": "always",
+            "review_feedback": "always",
+            "review_section_link": "always",
+            "review_right_answer": "always",
+            "review_explanation": "never",
         },
     )
     assert response.status_code == HTTPStatus.FOUND
@@ -335,6 +341,7 @@ def test_instructor_changes_quiz_settings_in_the_admin(instructor_client, quiz):
         "average",
         15,
     )
+    assert (quiz.review_right_answer, quiz.review_explanation) == ("always", "never")
 
 
 def test_admin_refuses_a_pass_mark_over_100(instructor_client, quiz):

@@ -25,6 +25,7 @@ def question_form(question, choices, **changes):
         "text": question.text,
         "explanation": question.explanation,
         "section_anchor": question.section_anchor,
+        "pool": question.pool,
         "position": question.position,
         "choices-TOTAL_FORMS": str(len(choices)),
         "choices-INITIAL_FORMS": str(question.choices.count()),
