@@ -203,7 +203,7 @@ class QualityFilter(admin.SimpleListFilter):
 
 @admin.register(Question)
 class QuestionAdmin(ContentAdmin):
-    list_display = ["key", "title", "qtype", "level", "variant_group", "lesson", "pool", "version"]
+    list_display = ["key", "title", "qtype", "level", "pool"]
     list_filter = ["course", "pool", "qtype", "level", QualityFilter, "lesson__module"]
     list_select_related = ["lesson"]
     search_fields = ["key", "title", "text"]

@@ -188,3 +188,12 @@ def test_the_preview_query_count_is_pinned(db_session_instructor_client, empty_q
     with django_assert_num_queries(8):
         response = upload(db_session_instructor_client, empty_quiz, gift_of(12))
     assert response.context["preview"].counts["unchanged"] == 12
+
+
+def test_the_preview_warns_about_items_a_student_could_answer_unread(instructor_client, empty_quiz):
+    """Linter findings show as quality warnings beside the question; they do not refuse the import."""
+    giveaway = GOOD_GIFT.replace("Which channel do diplomats try first?", "Which channel does the essay put first?")
+    preview = upload(instructor_client, empty_quiz, giveaway)
+    assert "3 to create, 0 to update, 0 unchanged, 0 refused." in preview.text
+    assert "Quality: Q110" in preview.text
+    assert "Confirm import" in preview.text
