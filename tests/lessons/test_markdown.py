@@ -34,3 +34,44 @@ def test_hostile_lesson_body_is_served_sanitized(student_client):
     assert "<script>alert" not in content
     assert "onerror" not in content
     assert "javascript:alert" not in content
+
+
+def test_model_answers_render_as_details_a_student_opens_without_javascript():
+    """`<details markdown="1">` keeps its summary and renders its Markdown inside."""
+    html = render_markdown(
+        '**1. Why talk?**\n\n<details markdown="1">\n<summary>Model answer</summary>\n\nBecause *talks* are cheap.\n\n</details>\n'
+    )
+    assert "<details>" in html and "<summary>Model answer</summary>" in html
+    assert "<em>talks</em>" in html
+
+
+def test_only_the_background_class_survives_on_an_aside():
+    """Background boxes keep their class; any other class or attribute on an aside is dropped."""
+    html = render_markdown('<aside class="background" markdown="1">\n\n**Background.** Facts.\n\n</aside>\n')
+    assert '<aside class="background">' in html and "<strong>Background.</strong>" in html
+    other = render_markdown('<aside class="evil" style="x" onclick="y" markdown="1">\n\nText\n\n</aside>\n')
+    assert "<aside" in other and "evil" not in other and "onclick" not in other and "style" not in other
+
+
+@pytest.mark.parametrize(
+    ("slug", "named"),
+    [
+        ("climate-diplomacy-cop-kyoto-paris", "the Paris Agreement"),
+        ("free-trade-agreements-rcep", "RCEP"),
+        ("joint-development-belt-and-road", "Belt and Road"),
+        ("coalitions-treaties-and-bargaining-power", "South China Sea"),
+    ],
+)
+def test_named_agreements_get_a_background_box_marked_beyond_the_essays(shipped_course, slug, named):
+    """The agreements and disputes the essays only name get a background box that says it goes beyond them."""
+    lesson = shipped_course.lessons.get(slug=slug)
+    box = lesson.body_html.split('<aside class="background">', 1)[1].split("</aside>", 1)[0]
+    assert "beyond the course essays" in box and named in box
+
+
+def test_every_shipped_lesson_ends_with_a_summary_after_model_answers(shipped_course):
+    """Each lesson's last section is the summary; its "Think it through" prompts have model answers."""
+    for lesson in shipped_course.lessons.all():
+        anchors = [section.anchor for section in lesson.section_list]
+        assert anchors[-2:] == ["think-it-through", "summary"], lesson.slug
+        assert lesson.body_html.count("<summary>Model answer</summary>") >= 2, lesson.slug
