@@ -4,11 +4,16 @@ Each runs a fixed number of queries whatever the course size.
 """
 
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Max, Prefetch
+from django.utils import timezone
 
+from learning.models import Review, ReviewCard
 from lessons.models import Course, Lesson, LessonProgress, LessonStatus, Module
 from lessons.selectors import LessonStatusMixin
+from quizzes.models import Attempt, AttemptQuestion, Question
 from quizzes.selectors import QuizResult, course_quiz_results
 
 
@@ -17,15 +22,6 @@ class LessonEntry(LessonStatusMixin):
     lesson: Lesson
     status: str = LessonStatus.NOT_STARTED
     quiz: QuizResult | None = None
-
-    @property
-    def done_count(self) -> int:
-        """Progress items finished: the lesson itself, and its quiz when passed."""
-        return self.is_completed + bool(self.quiz and self.quiz.passed)
-
-    @property
-    def item_count(self) -> int:
-        return 1 + bool(self.quiz)
 
 
 def _percent(done: int, total: int) -> int:
@@ -37,6 +33,7 @@ class ModuleEntry:
     module: Module
     lessons: list[LessonEntry] = field(default_factory=list)
     locked: bool = False
+    mastery: "Mastery | None" = None
 
     @property
     def completed_count(self) -> int:
@@ -44,8 +41,8 @@ class ModuleEntry:
 
     @property
     def percent(self) -> int:
-        """Share of the module's lessons completed and quizzes passed."""
-        return _percent(sum(e.done_count for e in self.lessons), sum(e.item_count for e in self.lessons))
+        """Share of the module's lessons completed (passing a lesson's quiz is what completes it)."""
+        return _percent(self.completed_count, len(self.lessons))
 
 
 @dataclass
@@ -65,14 +62,18 @@ class CourseOutline:
         return sum(module.completed_count for module in self.modules)
 
     @property
+    def step_count(self) -> int:
+        """The course's one progress measure counts steps: each lesson, and the final exam if there is one."""
+        return self.lesson_count + bool(self.final_exam)
+
+    @property
+    def steps_done(self) -> int:
+        """Lessons completed (passing a lesson's quiz completes it), and the final exam once passed."""
+        return self.completed_count + bool(self.final_exam and self.final_exam.passed)
+
+    @property
     def percent(self) -> int:
-        """Share of all lessons completed and quizzes passed, the final exam included."""
-        entries = [entry for module in self.modules for entry in module.lessons]
-        final_done = bool(self.final_exam and self.final_exam.passed)
-        return _percent(
-            sum(e.done_count for e in entries) + final_done,
-            sum(e.item_count for e in entries) + bool(self.final_exam),
-        )
+        return _percent(self.steps_done, self.step_count)
 
 
 @dataclass
@@ -168,3 +169,145 @@ def _continue_lesson(modules: list[ModuleEntry], progress: dict) -> Lesson | Non
     if opened:
         return max(opened, key=lambda lesson: progress[lesson.id].last_viewed_at)
     return unfinished[0] if unfinished else None
+
+
+def reviews_due_count(*, user, course: Course, now: datetime | None = None) -> int:
+    """How many of a student's review cards in a course are due now. One query."""
+    if not user.is_authenticated:
+        return 0
+    return ReviewCard.objects.filter(user=user, course=course, due__lte=now or timezone.now()).count()
+
+
+def review_card_next(*, user, course: Course, now: datetime | None = None) -> ReviewCard | None:
+    """The student's most overdue card in the course, or None when nothing is due."""
+    return (
+        ReviewCard.objects.filter(user=user, course=course, due__lte=now or timezone.now())
+        .select_related("question__lesson__module")
+        .order_by("due", "id")
+        .first()
+    )
+
+
+def review_variant(*, card: ReviewCard) -> Question:
+    """The question to ask for a card: a sibling of its variant group when there is one.
+
+    Siblings (same lesson quiz, same group) test the same objective in other words, so a review is
+    not a memory of the one item; among them the variant this student was asked least recently wins.
+    """
+    question = card.question
+    if not question.variant_group:
+        return question
+    siblings = list(
+        Question.objects.filter(
+            lesson_id=question.lesson_id, pool=question.pool, variant_group=question.variant_group
+        ).select_related("lesson__module")
+    )
+    last_asked = dict(
+        Review.objects.filter(card=card, question__in=siblings)
+        .values("question_id")
+        .annotate(last=Max("reviewed_at"))
+        .values_list("question_id", "last")
+    )
+    oldest = datetime.min.replace(tzinfo=UTC)
+    # The card's own question was last seen in the quiz, so it counts as just asked.
+    if card.last_review:
+        last_asked.setdefault(question.pk, card.last_review)
+    return min(siblings, key=lambda sibling: (last_asked.get(sibling.pk, oldest), sibling.pk))
+
+
+@dataclass(frozen=True)
+class Mastery:
+    """How well a student currently answers questions on an objective or a module (None: no answers yet)."""
+
+    share: float | None
+    answers: int
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.share is None else round(100 * self.share)
+
+    @property
+    def label(self) -> str:
+        if self.share is None:
+            return "Not yet assessed"
+        if self.share >= MASTERED:
+            return "Mastered"
+        return "Proficient" if self.share >= PROFICIENT else "Still learning"
+
+
+MASTERY_WINDOW = 5
+PROFICIENT, MASTERED = 0.6, 0.85
+
+
+@dataclass
+class CourseMastery:
+    """Mastery per (lesson id, objective number) and per module id."""
+
+    objectives: dict[tuple[int, int], Mastery]
+    modules: dict[int, Mastery]
+
+    def for_lesson(self, lesson: Lesson) -> list[tuple[str, Mastery]]:
+        return [
+            (text, self.objectives.get((lesson.pk, number), Mastery(share=None, answers=0)))
+            for number, text in enumerate(lesson.objective_list, start=1)
+        ]
+
+
+def course_mastery(*, user, course: Course) -> CourseMastery:
+    """Mastery from the student's most recent answers (quizzes and reviews) on each objective. Two queries.
+
+    An objective's mastery is the mean mark of its last five answers, so an old mistake fades as the
+    student answers well again; a module's is the mean of its objectives that have answers.
+    """
+    answers: dict[tuple[int, int], list[tuple[datetime, Decimal]]] = {}
+    module_of: dict[int, int] = {}
+    if user.is_authenticated:
+        quiz_rows = AttemptQuestion.objects.filter(
+            attempt__user=user,
+            attempt__status=Attempt.Status.FINISHED,
+            attempt__quiz__course=course,
+            question__objective__isnull=False,
+        ).values_list(
+            "question__lesson_id", "question__lesson__module_id", "question__objective", "attempt__finished_at", "mark"
+        )
+        review_rows = Review.objects.filter(
+            user=user, card__course=course, question__objective__isnull=False
+        ).values_list(
+            "question__lesson_id", "question__lesson__module_id", "question__objective", "reviewed_at", "mark"
+        )
+        for lesson_id, module_id, objective, when, mark in [*quiz_rows, *review_rows]:
+            answers.setdefault((lesson_id, objective), []).append((when, mark or Decimal(0)))
+            module_of[lesson_id] = module_id
+    objectives = {}
+    for key, marks in answers.items():
+        recent = [mark for _when, mark in sorted(marks, reverse=True)[:MASTERY_WINDOW]]
+        objectives[key] = Mastery(share=float(sum(recent)) / len(recent), answers=len(marks))
+    by_module: dict[int, list[Mastery]] = {}
+    for (lesson_id, _objective), mastery in objectives.items():
+        by_module.setdefault(module_of[lesson_id], []).append(mastery)
+    modules = {
+        module_id: Mastery(share=sum(m.share for m in values) / len(values), answers=sum(m.answers for m in values))
+        for module_id, values in by_module.items()
+    }
+    return CourseMastery(objectives=objectives, modules=modules)
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    course: Course
+    day: date
+    count: int
+
+
+def review_calendar(*, user, now: datetime | None = None) -> list[CalendarDay]:
+    """Due reviews per course and day, from today on (overdue ones count for today). Two queries."""
+    today = timezone.localdate(now or timezone.now())
+    counts: dict[tuple[int, date], int] = {}
+    for course_id, due in ReviewCard.objects.filter(user=user).values_list("course_id", "due"):
+        day = max(timezone.localdate(due), today)
+        counts[(course_id, day)] = counts.get((course_id, day), 0) + 1
+    courses = Course.objects.in_bulk({course_id for course_id, _day in counts})
+    return [
+        CalendarDay(course=courses[course_id], day=day, count=count)
+        for (course_id, day), count in sorted(counts.items(), key=lambda item: (item[0][1], item[0][0]))
+    ]

@@ -15,4 +15,9 @@ urlpatterns = [
     path("courses/<slug:course_slug>/quizzes/<slug:quiz_slug>/", views.quiz_detail, name="quiz"),
     path("courses/<slug:course_slug>/quizzes/<slug:quiz_slug>/start/", views.quiz_start, name="start"),
     path("courses/<slug:course_slug>/attempts/<int:attempt_id>/", views.attempt_detail, name="attempt"),
+    path("courses/<slug:course_slug>/review/", views.review, name="review"),
+    path(
+        "courses/<slug:course_slug>/review/calendar/reset/", views.review_calendar_reset, name="review_calendar_reset"
+    ),
+    path("reviews/calendar/<str:token>.ics", views.review_calendar, name="review_calendar"),
 ]

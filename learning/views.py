@@ -3,28 +3,49 @@
 Views parse the request, call one selector or service, and render; locks are checked on every door.
 """
 
+import random
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+from icalendar import Calendar, Event
 
 from learning import selectors, services
 from learning.forms import LessonCompleteForm
+from learning.models import CalendarFeed, ReviewCard
 from lessons.models import LessonProgress, LessonStatus
 from lessons.selectors import course_get, lesson_page
 from lessons.services import lesson_visit
 from quizzes import selectors as quiz_selectors
 from quizzes.forms import AttemptForm
-from quizzes.services import AttemptClosed, QuizError
+from quizzes.models import AttemptQuestion, Question, ReviewShown
+from quizzes.services import AttemptClosed, QuizError, snapshot_question
+
+# A review question left open longer than this is shown afresh instead of being marked.
+REVIEW_TOKEN_AGE = timedelta(hours=12)
 
 
 def outline(request, course_slug):
     course = course_get(slug=course_slug, user=request.user)
     outline = selectors.course_outline(course=course, user=request.user)
-    return render(request, "learning/outline.html", {"course": course, "outline": outline})
+    mastery = selectors.course_mastery(user=request.user, course=course)
+    for entry in outline.modules:
+        entry.mastery = mastery.modules.get(entry.module.pk)
+    context = {
+        "course": course,
+        "outline": outline,
+        "due_count": selectors.reviews_due_count(user=request.user, course=course),
+    }
+    return render(request, "learning/outline.html", context)
 
 
 def _open_lesson(request, course_slug, lesson_slug):
@@ -51,10 +72,18 @@ def lesson_detail(request, course_slug, lesson_slug):
     complete_form = LessonCompleteForm(
         action=reverse("learning:lesson_complete", kwargs={"course_slug": course.slug, "lesson_slug": lesson_slug})
     )
+    mastery = selectors.course_mastery(user=request.user, course=course)
     return render(
         request,
         "learning/lesson.html",
-        {"course": course, "page": page, "progress": progress, "quiz": quiz, "complete_form": complete_form},
+        {
+            "course": course,
+            "page": page,
+            "progress": progress,
+            "quiz": quiz,
+            "complete_form": complete_form,
+            "objectives": mastery.for_lesson(page.lesson),
+        },
     )
 
 
@@ -169,3 +198,117 @@ def _result(request, course, attempt):
             "result": result,
         },
     )
+
+
+REVIEW_SALT = "learning.review"
+
+
+def _review_slot(question, seed: int) -> AttemptQuestion:
+    """The question as the review page shows it; the seed fixes its shuffle so the answer can be read back."""
+    snapshot = snapshot_question(question, shuffle_choices=True, rng=random.Random(seed))
+    return AttemptQuestion(position=1, question=question, snapshot=snapshot)
+
+
+@login_required
+def review(request, course_slug):
+    """Due review cards one at a time: answer, see at once whether it was right and where the lesson says so."""
+    course = course_get(slug=course_slug, user=request.user)
+    if request.method == "POST":
+        return _review_answer(request, course)
+    card = selectors.review_card_next(user=request.user, course=course)
+    if card is None:
+        return render(request, "learning/review_done.html", _review_context(request, course))
+    question = selectors.review_variant(card=card)
+    seed = random.SystemRandom().randrange(2**31)
+    token = signing.dumps(
+        {"card": card.pk, "seen": card.reviews, "question": question.pk, "version": question.version, "seed": seed},
+        salt=REVIEW_SALT,
+    )
+    form = AttemptForm(slots=[_review_slot(question, seed)])
+    return render(request, "learning/review.html", {**_review_context(request, course), "form": form, "token": token})
+
+
+def _review_answer(request, course):
+    try:
+        shown = signing.loads(request.POST.get("token", ""), salt=REVIEW_SALT, max_age=REVIEW_TOKEN_AGE)
+        question = Question.objects.select_related("lesson__module").get(pk=shown["question"], course=course)
+    except (signing.BadSignature, KeyError, TypeError, Question.DoesNotExist):
+        messages.error(request, _("That review question is no longer valid; here is the next one."))
+        return redirect("learning:review", course_slug=course.slug)
+    if question.version != shown["version"]:
+        messages.info(request, _("That question was edited meanwhile; here it is again as it stands now."))
+        return redirect("learning:review", course_slug=course.slug)
+    slot = _review_slot(question, shown["seed"])
+    form = AttemptForm(request.POST, slots=[slot])
+    if not form.is_valid():
+        messages.error(request, _("Your answer could not be read; nothing was recorded. See the note below."))
+        context = {**_review_context(request, course), "form": form, "token": request.POST["token"]}
+        return render(request, "learning/review.html", context, status=400)
+    slot.response = form.responses()[1]
+    try:
+        recorded = services.review_answer(
+            user=request.user,
+            card_id=shown["card"],
+            reviews_seen=shown["seen"],
+            snapshot=slot.snapshot,
+            response=slot.response,
+        )
+    except (services.ReviewAlreadyAnswered, ReviewCard.DoesNotExist):
+        messages.info(request, _("That review was already answered; nothing was changed."))
+        return redirect("learning:review", course_slug=course.slug)
+    slot.mark = recorded.mark
+    return render(
+        request,
+        "learning/review_feedback.html",
+        {
+            **_review_context(request, course),
+            "review": quiz_selectors.slots_review(slots=[slot]),
+            "shown": ReviewShown.everything(),
+            "next_due": recorded.card.due,
+        },
+    )
+
+
+def _review_context(request, course) -> dict:
+    feed, _created = CalendarFeed.objects.get_or_create(user=request.user)
+    return {
+        "course": course,
+        "due_count": selectors.reviews_due_count(user=request.user, course=course),
+        "calendar_url": request.build_absolute_uri(feed.get_absolute_url()),
+    }
+
+
+@require_POST
+@login_required
+def review_calendar_reset(request, course_slug):
+    course = course_get(slug=course_slug, user=request.user)
+    services.calendar_feed_reset(user=request.user)
+    messages.success(request, _("Your calendar has a new address; the old one no longer works."))
+    return redirect("learning:review", course_slug=course.slug)
+
+
+def review_calendar(request, token):
+    """The student's due reviews as an iCalendar feed, at a secret address a calendar app subscribes to."""
+    feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
+    calendar = Calendar()
+    calendar.add("prodid", "-//diplocourse//review queue//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", "diplocourse reviews")
+    for day in selectors.review_calendar(user=feed.user):
+        event = Event()
+        event.add("uid", f"reviews-{day.course.slug}-{day.day.isoformat()}-{feed.user_id}@diplocourse")
+        event.add(
+            "summary",
+            ngettext("%(count)d review due: %(course)s", "%(count)d reviews due: %(course)s", day.count)
+            % {"count": day.count, "course": day.course.title},
+        )
+        event.add("dtstart", day.day)
+        event.add("dtend", day.day + timedelta(days=1))
+        event.add("dtstamp", timezone.now())
+        event.add(
+            "url", request.build_absolute_uri(reverse("learning:review", kwargs={"course_slug": day.course.slug}))
+        )
+        calendar.add_component(event)
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="reviews.ics"'
+    return response

@@ -53,9 +53,10 @@ def db_session_client(client, student, settings):
 
 
 def test_outline_query_count_is_pinned(db_session_client, student, django_assert_num_queries):
-    """Session, user, course, modules, lessons, progress, quizzes, attempts."""
+    """Session, user, course, modules, lessons, progress, quizzes, attempts, quiz and review answers
+    for mastery, reviews due."""
     course, _ = build_course("pinned", 12, student)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(11):
         db_session_client.get(reverse("learning:outline", kwargs={"course_slug": course.slug}))
 
 
@@ -71,8 +72,8 @@ def test_lesson_page_costs_the_same_for_3_and_60_lessons(student_client, student
 
 def test_lesson_page_query_count_is_pinned(db_session_client, student, django_assert_num_queries):
     """Session, user, course, lesson, key terms, sources, sequence, quizzes, attempts, module order,
-    progress read and touch."""
+    progress read and touch, quiz and review answers for mastery."""
     _, lessons = build_course("pinned", 12, student)
     url = lessons[4].get_absolute_url()
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(14):
         db_session_client.get(url)

@@ -47,7 +47,7 @@ def test_outline_shows_each_lessons_status_and_progress(student_client, student,
     assert statuses == ["in_progress", "completed", "not_started", "not_started"]
     assert [module.percent for module in outline.modules] == [33, 0]
     assert outline.percent == 25
-    assert "1 of 4 lessons completed" in response.text
+    assert "1 of 4 steps done · 25%" in response.text
     assert 'aria-valuenow="25"' in response.text
 
 
