@@ -46,7 +46,9 @@ def test_recent_answers_count_and_old_mistakes_fade(student, objective_quiz):
     """A failed quiz, then five right reviews: only the last five answers make the mastery."""
     with time_machine.travel(START, tick=False):
         attempt_submit(attempt=attempt_start(user=student, quiz=objective_quiz), responses={})
-    assert course_mastery(user=student, course=objective_quiz.course).modules[objective_quiz.lesson.module_id].share == 0
+    assert (
+        course_mastery(user=student, course=objective_quiz.course).modules[objective_quiz.lesson.module_id].share == 0
+    )
     card = ReviewCard.objects.filter(user=student).first()
     slot = card.question.attempt_slots.first()
     for day in range(1, 6):

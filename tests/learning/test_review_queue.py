@@ -45,7 +45,7 @@ def grouped_quiz(quiz):
 
 
 def answer(client, course, *, right: bool):
-    """Answer the review question on the page, as a browser would: the right option's display position or a wrong one."""
+    """Answer the review question on the page as a browser would: the right option's position, or a wrong one."""
     page = client.get(review_url(course))
     form = page.context["form"]
     (question,) = form.questions
