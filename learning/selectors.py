@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db.models import Max, Prefetch
 from django.utils import timezone
 
+from certificates.models import Certificate
 from learning.models import Review, ReviewCard
 from lessons.models import Course, Lesson, LessonProgress, LessonStatus, Module
 from lessons.selectors import LessonStatusMixin
@@ -311,3 +312,89 @@ def review_calendar(*, user, now: datetime | None = None) -> list[CalendarDay]:
         CalendarDay(course=courses[course_id], day=day, count=count)
         for (course_id, day), count in sorted(counts.items(), key=lambda item: (item[0][1], item[0][0]))
     ]
+
+
+@dataclass
+class DashboardEntry:
+    """One course on a student's "My courses" page."""
+
+    outline: CourseOutline
+    mastery: Mastery
+    due_count: int
+
+    @property
+    def course(self) -> Course:
+        return self.outline.course
+
+    @property
+    def started(self) -> bool:
+        return (
+            self.outline.steps_done > 0
+            or self.mastery.answers > 0
+            or any(
+                entry.status != LessonStatus.NOT_STARTED for module in self.outline.modules for entry in module.lessons
+            )
+        )
+
+
+def student_dashboard(*, user) -> list[DashboardEntry]:
+    """Every course the student can open, started ones first, with progress, mastery, reviews due and next step.
+
+    A fixed number of queries per course (outline, mastery, reviews due), whatever its size.
+    """
+    entries = []
+    for course in Course.objects.visible_to(user).order_by("title"):
+        mastery = course_mastery(user=user, course=course)
+        shares = [m.share for m in mastery.modules.values()]
+        overall = Mastery(
+            share=sum(shares) / len(shares) if shares else None,
+            answers=sum(m.answers for m in mastery.modules.values()),
+        )
+        entries.append(
+            DashboardEntry(
+                outline=course_outline(course=course, user=user),
+                mastery=overall,
+                due_count=reviews_due_count(user=user, course=course),
+            )
+        )
+    return sorted(entries, key=lambda entry: not entry.started)
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """What a student can do after passing a quiz: read on, a module just opened, or a certificate."""
+
+    lesson: Lesson | None = None
+    module_opened: Module | None = None
+    final_exam_open: bool = False
+    has_certificate: bool = False
+
+
+def next_step_after(*, attempt: Attempt, user) -> NextStep:
+    """The next-step panel of a passed attempt's result page. Four queries."""
+    course = attempt.quiz.course
+    if Certificate.objects.filter(user=user, course=course).exists():
+        return NextStep(has_certificate=True)
+    locks, results = course_locks_for(course=course, user=user)
+    completed = set(
+        LessonProgress.objects.filter(user=user, lesson__course=course, status=LessonStatus.COMPLETED).values_list(
+            "lesson_id", flat=True
+        )
+    )
+    sequence = list(
+        Lesson.objects.visible_to(user)
+        .filter(course=course)
+        .in_reading_order()
+        .select_related("module")
+        .only("id", "slug", "title", "course_id", "module__id", "module__title", "module__position", "module_id")
+    )
+    upcoming = next(
+        (lesson for lesson in sequence if lesson.id not in completed and not locks.lesson_locked(lesson)), None
+    )
+    if upcoming is None:
+        final = next((result for result in results.values() if result.quiz.is_final), None)
+        return NextStep(final_exam_open=bool(final) and not locks.final_exam_locked and not final.passed)
+    upcoming.course = course
+    current_module = attempt.quiz.lesson.module_id if attempt.quiz.lesson else None
+    opened = upcoming.module if upcoming.module_id != current_module and attempt.quiz.lesson else None
+    return NextStep(lesson=upcoming, module_opened=opened)

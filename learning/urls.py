@@ -5,6 +5,7 @@ from learning import views
 app_name = "learning"
 
 urlpatterns = [
+    path("my/", views.dashboard, name="dashboard"),
     path("courses/<slug:course_slug>/", views.outline, name="outline"),
     path("courses/<slug:course_slug>/lessons/<slug:lesson_slug>/", views.lesson_detail, name="lesson"),
     path(

@@ -34,6 +34,12 @@ from quizzes.services import AttemptClosed, QuizError, snapshot_question
 REVIEW_TOKEN_AGE = timedelta(hours=12)
 
 
+@login_required
+def dashboard(request):
+    """My courses: where each course stands and what to do next."""
+    return render(request, "learning/dashboard.html", {"entries": selectors.student_dashboard(user=request.user)})
+
+
 def outline(request, course_slug):
     course = course_get(slug=course_slug, user=request.user)
     outline = selectors.course_outline(course=course, user=request.user)
@@ -58,6 +64,7 @@ def _open_lesson(request, course_slug, lesson_slug):
     quiz = next((result for result in results.values() if result.quiz.lesson_id == page.lesson.id), None)
     if quiz:
         quiz.quiz.course = course
+    page.next_locked = bool(page.next) and locks.lesson_locked(page.next)
     return course, page, quiz
 
 
@@ -87,10 +94,12 @@ def lesson_detail(request, course_slug, lesson_slug):
     )
 
 
-@require_POST
 @login_required
 def lesson_complete(request, course_slug, lesson_slug):
     _course, page, _quiz = _open_lesson(request, course_slug, lesson_slug)
+    if request.method != "POST":
+        # A GET here (e.g. the redirect after logging in) lands on the lesson, where the button is.
+        return redirect(page.lesson)
     try:
         services.lesson_mark_complete(user=request.user, lesson=page.lesson)
     except services.LessonCompletionRefused as error:
@@ -123,12 +132,14 @@ def quiz_detail(request, course_slug, quiz_slug):
     )
 
 
-@require_POST
 @login_required
 def quiz_start(request, course_slug, quiz_slug):
     course = course_get(slug=course_slug, user=request.user)
     quiz = quiz_selectors.quiz_get(course=course, slug=quiz_slug, user=request.user)
     _check_unlocked(course=course, quiz=quiz, user=request.user)
+    if request.method != "POST":
+        # A GET here (e.g. the redirect after logging in) lands on the quiz page, where the start button is.
+        return redirect(quiz)
     try:
         attempt = services.attempt_start(user=request.user, quiz=quiz)
     except QuizError as error:
@@ -194,6 +205,7 @@ def _result(request, course, attempt):
             "review": review,
             "shown": attempt.quiz.review_shown(passed=result.passed, attempts_left=result.attempts_left),
             "breakdown": quiz_selectors.review_by_module(review=review) if attempt.quiz.is_final else [],
+            "next_step": selectors.next_step_after(attempt=attempt, user=request.user) if attempt.passed else None,
             "attempts": attempts,
             "result": result,
         },

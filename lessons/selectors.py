@@ -43,6 +43,8 @@ class LessonPage:
     lesson: Lesson
     previous: Lesson | None
     next: Lesson | None
+    # Set by the student's path when the next lesson sits in a module still locked for this student.
+    next_locked: bool = False
 
 
 def lesson_page(*, course: Course, slug: str, user) -> LessonPage:
@@ -62,7 +64,7 @@ def lesson_page(*, course: Course, slug: str, user) -> LessonPage:
         Lesson.objects.visible_to(user)
         .filter(course=course)
         .in_reading_order()
-        .only("id", "slug", "title", "course_id")
+        .only("id", "slug", "title", "course_id", "module_id")
     )
     index = next(i for i, item in enumerate(sequence) if item.id == lesson.id)
     for neighbour in sequence:

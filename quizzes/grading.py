@@ -13,6 +13,8 @@ the student gave, in choice ids:
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
+
 ZERO = Decimal(0)
 ONE = Decimal(1)
 MARK_PLACES = Decimal("0.0000001")
@@ -118,8 +120,10 @@ def response_lines(snapshot: dict, response: dict | None) -> list[str]:
         return [response.get("text", "")]
     if qtype == "matching":
         pairs = response.get("pairs", {})
+        # Each pair says whether it was right, so a partly right answer shows which pairs to revisit.
         return [
             f"{choice['text']} → {choices[pairs[str(choice_id)]]['match']}"
+            f" ({_('right') if pairs[str(choice_id)] == choice_id else _('wrong')})"
             for choice_id, choice in choices.items()
             if pairs.get(str(choice_id)) in choices
         ]

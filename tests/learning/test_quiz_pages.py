@@ -365,7 +365,7 @@ def test_admin_refuses_a_pass_mark_over_100(instructor_client, quiz):
 
 def test_quiz_and_result_page_query_counts_are_pinned(client, student, settings, django_assert_num_queries):
     """Quiz page: session, user, course, quiz, quizzes, attempts, modules, open attempts, attempts.
-    Result page: session, user, course, attempt, slots, attempts."""
+    Result page: session, user, course, attempt, slots, attempts, and (passed) the certificate check."""
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
     client.force_login(student)
     quiz = build_quiz(CourseFactory(), 12)
@@ -374,5 +374,62 @@ def test_quiz_and_result_page_query_counts_are_pinned(client, student, settings,
     quiz_url, result_url = quiz.get_absolute_url(), attempt.get_absolute_url()
     with django_assert_num_queries(9):
         client.get(quiz_url)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(result_url)
+
+
+def test_start_and_complete_reached_by_get_land_on_the_page_with_the_button(student_client, quiz):
+    """The redirect after logging in is a GET: it shows the quiz or lesson page instead of a 405."""
+    response = student_client.get(start_url(quiz))
+    assert response.status_code == HTTPStatus.FOUND and response["Location"] == quiz.get_absolute_url()
+    assert not Attempt.objects.exists()
+    lesson = quiz.lesson
+    url = reverse("learning:lesson_complete", kwargs={"course_slug": quiz.course.slug, "lesson_slug": lesson.slug})
+    response = student_client.get(url)
+    assert response["Location"] == lesson.get_absolute_url()
+    assert not LessonProgress.objects.filter(status=LessonStatus.COMPLETED).exists()
+
+
+def test_passing_shows_the_next_lesson_and_a_module_just_opened(student_client, quiz):
+    """With sequential modules, passing the last quiz of a module names the module it opens and links on."""
+    course = quiz.course
+    course.sequential_modules = True
+    course.save()
+    module = ModuleFactory(course=course, title="Alliances", slug="alliances", position=2)
+    nxt = LessonFactory(module=module, title="Treaties", slug="treaties", position=1)
+    attempt = start(student_client, quiz)
+    response = student_client.post(attempt.get_absolute_url(), {**form_values(attempt), "submit": ""}, follow=True)
+    assert "Module “Alliances” is now open." in response.text
+    assert f'href="{nxt.get_absolute_url()}"' in response.text
+
+
+def test_a_timed_quiz_says_its_limit_before_the_clock_starts(student_client, quiz):
+    """The start button of a timed quiz says it starts the clock, and the limit is spelled with a plural."""
+    quiz.time_limit_minutes = 1
+    quiz.save()
+    response = student_client.get(quiz.get_absolute_url())
+    assert "Start the clock" in response.text and "runs for 1 minute," in response.text
+    assert "1 minutes" not in response.text
+
+
+def test_a_matching_review_marks_each_pair(student_client, quiz):
+    """Out of attempts, a wrong matching answer shows which pairs were right and which wrong."""
+    quiz.attempts_allowed = 1
+    quiz.save()
+    response = submit_wrong(student_client, quiz)
+    assert "(wrong)" in response.text
+
+
+def test_a_locked_next_lesson_is_marked_and_its_page_leads_back_to_the_outline(student_client, quiz):
+    """The Next link does not lead into a 403; the locked page itself links back to the outline."""
+    course = quiz.course
+    course.sequential_modules = True
+    course.save()
+    module = ModuleFactory(course=course, title="Alliances", slug="alliances", position=2)
+    locked = LessonFactory(module=module, title="Treaties", slug="treaties", position=1)
+    page = student_client.get(quiz.lesson.get_absolute_url())
+    assert "Next: Treaties (locked until you pass this module's quizzes)" in page.text
+    assert f'href="{locked.get_absolute_url()}"' not in page.text
+    forbidden = student_client.get(locked.get_absolute_url())
+    assert forbidden.status_code == HTTPStatus.FORBIDDEN
+    assert f'href="{course.get_absolute_url()}"' in forbidden.content.decode()
