@@ -8,9 +8,10 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -148,30 +149,55 @@ def quiz_start(request, course_slug, quiz_slug):
     return redirect(attempt)
 
 
-@login_required
+# Answers posted after the session expired wait here (in the new anonymous session) until the student logs in.
+PENDING_ANSWERS = "pending_attempt_answers"
+MAX_PENDING_BYTES = 64 * 1024
+
+
 def attempt_detail(request, course_slug, attempt_id):
+    if not request.user.is_authenticated:
+        return _keep_answers_for_login(request, attempt_id)
     course = course_get(slug=course_slug, user=request.user)
     attempt = quiz_selectors.attempt_get(course=course, attempt_id=attempt_id, user=request.user)
+    autosave = request.method == "POST" and request.headers.get("X-Autosave") == "1"
     if attempt.is_open and services.attempt_close_if_overdue(attempt=attempt):
+        if autosave:
+            return JsonResponse({"saved": False, "reason": "time is up"}, status=409)
         messages.warning(request, _("Time ran out. Your attempt was graded from the answers you had saved."))
         attempt = quiz_selectors.attempt_get(course=course, attempt_id=attempt_id, user=request.user)
     if not attempt.is_open:
+        if autosave:
+            return JsonResponse({"saved": False, "reason": "already submitted"}, status=409)
         if request.method == "POST":
             messages.info(request, _("This attempt was already submitted; nothing was changed."))
             return redirect(attempt)
         return _result(request, course, attempt)
 
     slots = list(attempt.slots.all())
+    kept = request.session.pop(PENDING_ANSWERS, {}).get(str(attempt.pk)) if request.method == "GET" else None
+    if kept:
+        messages.warning(
+            request,
+            _(
+                "Your session had expired when you sent these answers. They are filled in below but not saved yet: "
+                "check them, then save or submit."
+            ),
+        )
+        form = AttemptForm(QueryDict(kept), slots=slots)
+        form.is_valid()
+        return render(request, "quizzes/attempt_form.html", {"course": course, "attempt": attempt, "form": form})
     form = AttemptForm(request.POST or None, slots=slots)
     if request.method == "POST":
         if not form.is_valid():
+            if autosave:
+                return JsonResponse({"saved": False, "reason": "unreadable answers"}, status=400)
             messages.error(request, _("Some answers could not be read; nothing was saved. See the notes below."))
             return render(
                 request, "quizzes/attempt_form.html", {"course": course, "attempt": attempt, "form": form}, status=400
             )
         responses = form.responses()
         try:
-            if "submit" in request.POST:
+            if "submit" in request.POST and not autosave:
                 unanswered = form.unanswered()
                 if unanswered and not request.POST.get("confirm_unanswered"):
                     services.attempt_save(attempt=attempt, responses=responses)
@@ -184,11 +210,30 @@ def attempt_detail(request, course_slug, attempt_id):
                 return redirect(attempt)
             services.attempt_save(attempt=attempt, responses=responses)
         except AttemptClosed as error:
+            if autosave:
+                return JsonResponse({"saved": False, "reason": str(error)}, status=409)
             messages.warning(request, str(error))
             return redirect(attempt)
+        if autosave:
+            return JsonResponse({"saved": True})
         messages.success(request, _("Your answers are saved. You can come back and submit later."))
         return redirect(attempt)
     return render(request, "quizzes/attempt_form.html", {"course": course, "attempt": attempt, "form": form})
+
+
+def _keep_answers_for_login(request, attempt_id):
+    """A visitor (or a student whose session expired) is sent to log in; answers they posted wait for them."""
+    if request.method == "POST" and len(request.body) <= MAX_PENDING_BYTES:
+        answers = request.POST.copy()
+        for name in ("csrfmiddlewaretoken", "submit", "save", "confirm_unanswered"):
+            answers.pop(name, None)
+        pending = request.session.get(PENDING_ANSWERS, {})
+        pending[str(attempt_id)] = answers.urlencode()
+        request.session[PENDING_ANSWERS] = pending
+        path = request.path
+    else:
+        path = request.get_full_path()
+    return redirect_to_login(path)
 
 
 def _result(request, course, attempt):

@@ -433,3 +433,43 @@ def test_a_locked_next_lesson_is_marked_and_its_page_leads_back_to_the_outline(s
     forbidden = student_client.get(locked.get_absolute_url())
     assert forbidden.status_code == HTTPStatus.FORBIDDEN
     assert f'href="{course.get_absolute_url()}"' in forbidden.content.decode()
+
+
+def test_autosave_keeps_answers_without_a_page_load(student_client, quiz):
+    """The script's background save stores the answers and answers in JSON; after submission it is refused."""
+    attempt = start(student_client, quiz)
+    values = form_values(attempt)
+    response = student_client.post(attempt.get_absolute_url(), {**values, "save": ""}, headers={"X-Autosave": "1"})
+    assert response.status_code == HTTPStatus.OK and response.json() == {"saved": True}
+    assert all(slot.response for slot in attempt.slots.all())
+    student_client.post(attempt.get_absolute_url(), {**values, "submit": ""})
+    late = student_client.post(attempt.get_absolute_url(), {**values, "save": ""}, headers={"X-Autosave": "1"})
+    assert late.status_code == HTTPStatus.CONFLICT and late.json()["saved"] is False
+
+
+def test_answers_sent_after_the_session_expired_are_offered_again_after_log_in(client, student, quiz):
+    """Posting with an expired session saves nothing, sends the student to log in, then refills the form."""
+    client.force_login(student)
+    attempt = start(client, quiz)
+    values = form_values(attempt)
+    client.logout()
+    response = client.post(attempt.get_absolute_url(), {**values, "submit": ""})
+    assert response.status_code == HTTPStatus.FOUND and "/accounts/login/" in response["Location"]
+    assert not any(slot.response for slot in attempt.slots.all())
+    login = client.post(
+        response["Location"], {"username": student.username, "password": "correct-horse-battery"}, follow=True
+    )
+    assert "Your session had expired when you sent these answers" in login.text
+    assert login.context["form"].data.get("q4") == values["q4"]
+    attempt.refresh_from_db()
+    assert attempt.is_open
+
+
+def test_a_timed_attempt_has_an_accessible_countdown_and_a_script_that_only_enhances(student_client, quiz):
+    """The deadline is in the page with its zone; the countdown announces through a live region; the script is a file."""
+    quiz.time_limit_minutes = 10
+    quiz.save()
+    attempt = start(student_client, quiz)
+    page = student_client.get(attempt.get_absolute_url()).text
+    assert 'id="countdown"' in page and 'aria-live="assertive"' in page and "UTC" in page
+    assert 'src="/static/js/attempt.js"' in page and "<script>" not in page

@@ -1,0 +1,98 @@
+// Quiz attempts without losing work: autosave, a countdown screen readers hear at sensible moments,
+// submission when time is up, and the deadline in the student's own time. The page works without it.
+(function () {
+  "use strict";
+  const form = document.getElementById("attempt-form");
+  if (!form) return;
+  const status = document.getElementById("autosave-status");
+  const AUTOSAVE_EVERY_MS = 15000;
+  let dirty = false;
+  let saving = false;
+
+  function say(text) {
+    if (status) status.textContent = text;
+  }
+
+  async function save() {
+    if (!dirty || saving) return;
+    saving = true;
+    dirty = false;
+    const body = new FormData(form);
+    body.append("save", "");
+    try {
+      const response = await fetch(form.action || window.location.href, {
+        method: "POST",
+        body: body,
+        headers: { "X-Autosave": "1" },
+        credentials: "same-origin",
+      });
+      if (response.ok) {
+        const now = new Date();
+        say("Answers saved at " + now.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) + ".");
+      } else {
+        dirty = true;
+        say("Your answers could not be saved automatically; use the Save answers button.");
+      }
+    } catch (error) {
+      dirty = true;
+      say("No connection: your answers will be saved when it comes back.");
+    } finally {
+      saving = false;
+    }
+  }
+
+  form.addEventListener("change", function () {
+    dirty = true;
+    save();
+  });
+  form.addEventListener("input", function () {
+    dirty = true;
+  });
+  window.setInterval(save, AUTOSAVE_EVERY_MS);
+
+  const clock = document.getElementById("countdown");
+  if (!clock) return;
+  const localTime = document.getElementById("deadline-local");
+  const deadline = new Date(localTime.getAttribute("datetime"));
+  const announcer = document.getElementById("countdown-announcer");
+  if (!Number.isNaN(deadline.getTime())) {
+    localTime.textContent = deadline.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) + " (your time)";
+  }
+  // Announce only at these marks (seconds left), never every second.
+  const marks = [600, 300, 120, 60, 30, 10];
+  let submitted = false;
+
+  function plural(count, word) {
+    return count + " " + word + (count === 1 ? "" : "s");
+  }
+
+  function left(seconds) {
+    if (seconds >= 60) return plural(Math.ceil(seconds / 60), "minute");
+    return plural(seconds, "second");
+  }
+
+  function tick() {
+    const seconds = Math.max(0, Math.round((deadline - new Date()) / 1000));
+    clock.textContent = left(seconds) + " left";
+    if (announcer && marks.indexOf(seconds) !== -1) {
+      announcer.textContent = left(seconds) + " left to submit.";
+    }
+    if (seconds === 0 && !submitted) {
+      submitted = true;
+      if (announcer) announcer.textContent = "Time is up: your answers are being submitted.";
+      const confirm = document.createElement("input");
+      confirm.type = "hidden";
+      confirm.name = "confirm_unanswered";
+      confirm.value = "1";
+      const submit = document.createElement("input");
+      submit.type = "hidden";
+      submit.name = "submit";
+      submit.value = "";
+      form.append(confirm, submit);
+      // form.submit is shadowed by the button named "submit"; call the method itself.
+      HTMLFormElement.prototype.submit.call(form);
+    }
+  }
+  tick();
+  window.setInterval(tick, 1000);
+})();
