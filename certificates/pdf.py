@@ -4,9 +4,16 @@ from io import BytesIO
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, landscape
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from certificates.models import Certificate
+
+
+def _fitting_size(text: str, *, font: str, size: float, width: float) -> float:
+    """The font size, at most `size`, at which `text` fits on one line of `width` points."""
+    natural = stringWidth(text, font, size)
+    return size if natural <= width else size * width / natural
 
 
 def certificate_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
@@ -24,7 +31,8 @@ def certificate_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
     canvas.setFillColor(HexColor("#222222"))
     canvas.setFont("Helvetica", 16)
     canvas.drawCentredString(width / 2, height - 190, "This certifies that")
-    canvas.setFont("Helvetica-Bold", 28)
+    name_size = _fitting_size(certificate.learner_name, font="Helvetica-Bold", size=28, width=width - 120)
+    canvas.setFont("Helvetica-Bold", name_size)
     canvas.drawCentredString(width / 2, height - 240, certificate.learner_name)
     canvas.setFont("Helvetica", 16)
     canvas.drawCentredString(width / 2, height - 290, "has completed every lesson, quiz and the final exam of")
