@@ -25,7 +25,7 @@ def vnu():
 
 
 def test_student_and_staff_pages_are_valid_html(vnu, client, student, instructor, shipped_course, tmp_path):
-    """Catalog, outline, lesson, search, glossary, quiz, attempt, result, certificate, account, reports and auth pages."""
+    """Catalog, outline, lesson, search, glossary, quiz, attempt, result, certificate, account, reports, auth pages."""
     quiz = Quiz.objects.get(slug="diplomacy-art-and-practice-quiz")
     finished = attempt_submit(attempt=attempt_start(user=student, quiz=quiz))
     quiz.attempts_allowed = None
