@@ -8,7 +8,7 @@ from django.urls import reverse
 from reportlab import rl_config
 
 from certificates.models import Certificate
-from certificates.pdf import _fitting_size
+from certificates.pdf import UNICODE_FONT, _fitting_size
 from tests.certificates.test_certificates import pass_quiz
 from tests.factories import LessonFactory, ModuleFactory, QuizFactory, make_question
 
@@ -57,3 +57,25 @@ def test_a_long_name_fits_the_pdf_page(student_client, student, course, monkeypa
     size = float(re.search(r"/F\d+ ([\d.]+) Tf[^(]*\(Wolfe", pdf_text(student_client, certificate, monkeypatch))[1])
     assert size < 28
     assert _fitting_size("Sam Doe", font="Helvetica-Bold", size=28, width=720) == 28
+
+
+@pytest.mark.parametrize(
+    ("name", "font"),
+    [
+        ("Zoë Ødegård", b"/Helvetica-Bold"),
+        ("Nguyễn Thị Minh Ánh", b"DejaVuSans-Bold"),
+        ("Łukasz Żółkiewski", b"DejaVuSans-Bold"),
+        ("李小龍", b"/STSong-Light"),
+    ],
+)
+def test_a_name_beyond_western_letters_gets_a_font_that_draws_it(student_client, student, course, name, font):
+    """Helvetica for Western European names, DejaVu Sans for other alphabets, a CID font for Chinese."""
+    if font == b"DejaVuSans-Bold" and not UNICODE_FONT[1].exists():
+        pytest.skip(f"no {UNICODE_FONT[1]} (Debian's fonts-dejavu-core)")
+    certificate = Certificate.objects.create(user=student, course=course, learner_name=name, course_title="T")
+    response = student_client.get(reverse("certificates:download", args=[certificate.code]))
+    assert response.status_code == HTTPStatus.OK
+    assert font in response.content
+    assert sum(other in response.content for other in (b"DejaVuSans-Bold", b"/STSong-Light")) == (
+        font != b"/Helvetica-Bold"
+    )
