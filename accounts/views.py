@@ -1,19 +1,103 @@
-from django.contrib.auth import login
-from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+"""Sign-up and the student's own account: details, data download, deletion.
 
-from accounts.forms import SignupForm
+Views parse the request, call one service or selector, and render.
+"""
+
+import csv
+import json
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from accounts import selectors, services
+from accounts.forms import AccountDeleteForm, AccountForm, SignupForm
+
+
+def _safe_next(request) -> str:
+    """The `next` address when it is a path on this site; anything else (another host, a bare word) is ignored."""
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    # A relative word like "foo" would resolve against the current page; only site paths are accepted.
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return ""
+    return next_url
 
 
 def signup(request):
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = ""
+    next_url = _safe_next(request)
     if request.user.is_authenticated:
-        return redirect(next_url or "lessons:catalog")
+        return HttpResponseRedirect(next_url or reverse("lessons:catalog"))
     form = SignupForm(request.POST or None)
     if form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect(next_url or "lessons:catalog")
+        return HttpResponseRedirect(next_url or reverse("lessons:catalog"))
     return render(request, "registration/signup.html", {"form": form, "next": next_url})
+
+
+@login_required
+def account(request):
+    form = AccountForm(request.POST or None, user=request.user)
+    if form.is_valid():
+        services.account_update(
+            user=request.user, full_name=form.cleaned_data["full_name"], email=form.cleaned_data["email"]
+        )
+        messages.success(request, _("Your details are saved."))
+        return redirect("accounts:account")
+    return render(request, "accounts/account.html", {"form": form})
+
+
+def _attachment_name(request, extension: str) -> str:
+    return f"diplocourse-{request.user.get_username()}-{timezone.localdate():%Y-%m-%d}.{extension}"
+
+
+@login_required
+@never_cache
+def data_json(request):
+    data = selectors.account_data(user=request.user)
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_attachment_name(request, "json")}"'
+    return response
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@login_required
+def attempts_csv(request):
+    writer = csv.writer(_Echo())
+    response = StreamingHttpResponse(
+        (writer.writerow(row) for row in selectors.account_attempt_rows(user=request.user)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_attachment_name(request, "attempts.csv")}"'
+    # Cache-Control: no-store, as never_cache gives the JSON download.
+    add_never_cache_headers(response)
+    return response
+
+
+@login_required
+def delete(request):
+    form = AccountDeleteForm(request.POST or None, user=request.user)
+    if form.is_valid():
+        services.account_delete(user=request.user)
+        logout(request)
+        messages.success(request, _("Your account is deleted. Thank you for learning with us."))
+        return redirect("lessons:catalog")
+    return render(request, "accounts/delete.html", {"form": form})

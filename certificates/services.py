@@ -23,6 +23,9 @@ def certificate_issue_if_earned(*, user, course: Course) -> Certificate | None:
             return Certificate.objects.create(
                 user=user,
                 course=course,
+                # The holder's name is captured at issue: certificates may not import accounts (a higher
+                # layer), and the accounts app keeps the full name whole in the user's own first_name, so
+                # get_full_name() is that name; without one, the username stands in.
                 learner_name=user.get_full_name() or user.get_username(),
                 course_title=course.title,
             )

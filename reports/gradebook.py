@@ -100,12 +100,15 @@ def gradebook_columns(*, course: Course, module: Module | None = None) -> Gradeb
 
 
 def course_students(*, course: Course) -> QuerySet:
-    """Non-staff users who opened a lesson or started a quiz of the course, by username."""
+    """Active non-staff users who opened a lesson or started a quiz of the course, by username.
+
+    Inactive users are left out: among them the placeholders that hold a deleted account's anonymised attempts.
+    """
     progress = LessonProgress.objects.filter(user=OuterRef("pk"), lesson__course=course)
     attempts = Attempt.objects.filter(user=OuterRef("pk"), quiz__course=course)
     return (
         get_user_model()
-        .objects.filter(is_staff=False)
+        .objects.filter(is_staff=False, is_active=True)
         .filter(Exists(progress) | Exists(attempts))
         .order_by("username", "pk")
     )

@@ -13,9 +13,9 @@ from reports.gradebook import GradebookColumns, GradebookRow, gradebook_rows
 
 
 def course_student_get(*, user_id: int) -> AbstractUser:
-    """A student (a non-staff user), or 404."""
+    """A student (an active non-staff user, as the gradebook lists them), or 404."""
     try:
-        return get_user_model().objects.get(pk=user_id, is_staff=False)
+        return get_user_model().objects.get(pk=user_id, is_staff=False, is_active=True)
     except get_user_model().DoesNotExist:
         raise Http404("No such student.") from None
 

@@ -25,7 +25,7 @@ def vnu():
 
 
 def test_student_and_staff_pages_are_valid_html(vnu, client, student, instructor, shipped_course, tmp_path):
-    """Catalog, outline, lesson, search, glossary, quiz, attempt, result, certificate, reports and auth pages."""
+    """Catalog, outline, lesson, search, glossary, quiz, attempt, result, certificate, account, reports, auth pages."""
     quiz = Quiz.objects.get(slug="diplomacy-art-and-practice-quiz")
     finished = attempt_submit(attempt=attempt_start(user=student, quiz=quiz))
     quiz.attempts_allowed = None
@@ -45,6 +45,8 @@ def test_student_and_staff_pages_are_valid_html(vnu, client, student, instructor
         "attempt": (student, open_attempt.get_absolute_url()),
         "result": (student, finished.get_absolute_url()),
         "certificate": (student, reverse("certificates:course_certificate", args=[course])),
+        "account": (student, reverse("accounts:account")),
+        "account-delete": (student, reverse("accounts:delete")),
         "reports": (instructor, reverse("reports:index")),
         "gradebook": (instructor, reverse("reports:gradebook", args=[course])),
         "statistics": (instructor, reverse("reports:quiz_statistics", args=[course, quiz.slug])),

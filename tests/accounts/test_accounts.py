@@ -9,6 +9,7 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 SIGNUP = {
+    "full_name": "Nguyen Thi Minh Anh",
     "username": "newcomer",
     "email": "new@example.com",
     "password1": "a-long-passphrase-7",
@@ -21,7 +22,15 @@ def test_signup_creates_an_account_and_logs_in(client):
     response = client.post(reverse("signup"), SIGNUP, follow=True)
     assert response.redirect_chain[-1][0] == reverse("lessons:catalog")
     assert response.context["user"].username == "newcomer"
-    assert User.objects.get(username="newcomer").email == "new@example.com"
+    user = User.objects.get(username="newcomer")
+    assert (user.email, user.get_full_name()) == ("new@example.com", "Nguyen Thi Minh Anh")
+
+
+def test_signup_keeps_the_full_name_whole(client):
+    """A full name is stored as typed, never split into first and last names."""
+    client.post(reverse("signup"), {**SIGNUP, "full_name": "  Kofi Atta Annan "})
+    user = User.objects.get(username="newcomer")
+    assert (user.first_name, user.last_name, user.get_full_name()) == ("Kofi Atta Annan", "", "Kofi Atta Annan")
 
 
 def test_signup_returns_to_the_page_that_sent_the_visitor(client, lessons):
@@ -44,6 +53,8 @@ def test_signup_ignores_a_next_address_on_another_site(client):
         ({"email": "not-an-email"}, "Enter a valid email address."),
         ({"password1": "123", "password2": "123"}, "This password is too short."),
         ({"username": ""}, "This field is required."),
+        ({"full_name": "   "}, "This field is required."),
+        ({"full_name": "N" * 101}, "Ensure this value has at most 100 characters (it has 101)."),
     ],
 )
 def test_bad_signup_explains_itself_and_creates_nothing(client, change, message):
@@ -52,6 +63,39 @@ def test_bad_signup_explains_itself_and_creates_nothing(client, change, message)
     assert response.status_code == HTTPStatus.OK
     assert message in response.text
     assert not User.objects.filter(username="newcomer").exists()
+
+
+def test_signup_asks_for_the_full_name_first(client):
+    """The sign-up form opens with a required full-name field that says its limit."""
+    response = client.get(reverse("signup"))
+    fields = re.findall(r'<input[^>]+name="([^"]+)"', response.text)
+    assert fields[1:3] == ["full_name", "username"]  # after the CSRF token
+    assert "up to 100 characters" in response.text
+
+
+@pytest.mark.parametrize("next_url", ["foo", "foo/bar", "//evil.example/", "https://evil.example/", "javascript:x", ""])
+def test_a_bad_next_never_errors_for_a_visitor(client, next_url):
+    """The sign-up page opens whatever `next` holds, and signing up then lands on the catalog."""
+    url = f"{reverse('signup')}?next={next_url}"
+    assert client.get(url).status_code == HTTPStatus.OK
+    response = client.post(url, SIGNUP)
+    assert response.status_code == HTTPStatus.FOUND
+    assert response.url == reverse("lessons:catalog")
+
+
+@pytest.mark.parametrize("next_url", ["foo", "//evil.example/", "https://evil.example/"])
+def test_a_bad_next_never_errors_for_a_logged_in_student(student_client, next_url):
+    """A logged-in student sent to sign-up with a bad `next` goes to the catalog."""
+    response = student_client.get(f"{reverse('signup')}?next={next_url}")
+    assert response.status_code == HTTPStatus.FOUND
+    assert response.url == reverse("lessons:catalog")
+
+
+def test_a_logged_in_student_follows_a_local_next(student_client, lessons):
+    """A logged-in student sent to sign-up with a path on this site goes there."""
+    target = lessons[0].get_absolute_url()
+    response = student_client.get(f"{reverse('signup')}?next={target}")
+    assert response.url == target
 
 
 def test_an_email_can_hold_only_one_account(client, student):

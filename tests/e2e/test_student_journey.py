@@ -1,7 +1,9 @@
+import json
 import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
 
 from courseware.loading import course_load
@@ -53,6 +55,7 @@ def test_new_student_signs_up_reads_takes_a_quiz_and_sees_progress(live_server, 
 
     page.goto(live_server.url)
     page.get_by_role("link", name="Sign up").click()
+    page.get_by_label("Full name").fill("Nadia Student")
     page.get_by_label("Username").fill("newstudent")
     page.get_by_label("Email").fill("newstudent@example.com")
     page.get_by_label("Password*", exact=True).fill("a-long-passphrase-7")
@@ -91,3 +94,31 @@ def test_new_student_signs_up_reads_takes_a_quiz_and_sees_progress(live_server, 
     expect(page.get_by_test_id("course-progress")).to_contain_text(f"1 of {lesson_count + 1} steps done")
     expect(page.get_by_test_id("quiz-diplomacy-art-and-practice")).to_contain_text("passed")
     expect(page.locator(".status-completed")).to_have_count(1)
+
+
+def test_a_student_downloads_their_data_and_deletes_the_account(live_server, page: Page):
+    """From the navbar's Account item: download the data file, then delete the account with the password."""
+    User.objects.create_user("leaving", "leaving@example.com", "a-long-passphrase-7", first_name="Lea Ving")
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("leaving")
+    page.get_by_label("Password").fill("a-long-passphrase-7")
+    page.get_by_role("button", name="Log in").click()
+
+    page.get_by_role("link", name="Account (leaving)").click()
+    expect(page.get_by_label("Full name")).to_have_value("Lea Ving")
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download my data (JSON)").click()
+    data = json.loads(download.value.path().read_text())
+    assert data["profile"]["full_name"] == "Lea Ving"
+
+    page.get_by_role("link", name="Delete my account…").click()
+    assert_accessible(page)
+    page.get_by_label("Your password").fill("wrong-password")
+    page.get_by_role("button", name="Delete my account").click()
+    expect(page.get_by_text("That is not your password.")).to_be_visible()
+    page.get_by_label("Your password").fill("a-long-passphrase-7")
+    page.get_by_role("button", name="Delete my account").click()
+    expect(page.get_by_text("Your account is deleted.")).to_be_visible()
+    expect(page.get_by_role("link", name="Log in")).to_be_visible()
+    assert not User.objects.filter(username="leaving").exists()
