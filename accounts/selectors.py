@@ -6,6 +6,7 @@ from datetime import datetime
 from django.contrib.auth.models import AbstractUser
 
 from certificates.models import Certificate
+from learning.models import Review, ReviewCard
 from lessons.models import LessonProgress
 from quizzes.models import Attempt
 from quizzes.selectors import quiz_result, slots_review
@@ -82,7 +83,7 @@ def _attempt_data(attempt: Attempt, *, shown) -> dict:
 
 def account_data(*, user: AbstractUser) -> dict:
     """Everything stored about the user, as JSON-ready data: profile, lesson progress, quiz attempts with
-    every answer, and certificates. Five queries."""
+    every answer, reviews and the review schedule, and certificates. Seven queries."""
     attempts = account_attempts(user=user)
     by_quiz: dict[int, list[Attempt]] = {}
     for attempt in attempts:
@@ -99,6 +100,15 @@ def account_data(*, user: AbstractUser) -> dict:
         .order_by("lesson__course__title", "lesson__module__position", "lesson__position")
     )
     certificates = Certificate.objects.filter(user=user).order_by("issued_at")
+    reviews = (
+        Review.objects.filter(user=user)
+        .select_related("card__course", "question")
+        .only("mark", "rating", "reviewed_at", "card__course__title", "question__text")
+        .order_by("reviewed_at", "id")
+    )
+    cards = ReviewCard.objects.filter(user=user).select_related("course", "question").only(
+        "due", "last_review", "reviews", "stability", "difficulty", "course__title", "question__text"
+    )
     return {
         "profile": {
             "username": user.get_username(),
@@ -119,6 +129,26 @@ def account_data(*, user: AbstractUser) -> dict:
             for record in progress
         ],
         "quiz_attempts": [_attempt_data(attempt, shown=shown[attempt.quiz_id]) for attempt in attempts],
+        "reviews": [
+            {
+                "course": review.card.course.title,
+                "question": review.question.text if review.question else None,
+                "mark": str(review.mark),
+                "rating": review.rating,
+                "reviewed_at": _iso(review.reviewed_at),
+            }
+            for review in reviews
+        ],
+        "review_schedule": [
+            {
+                "course": card.course.title,
+                "question": card.question.text,
+                "due": _iso(card.due),
+                "last_review": _iso(card.last_review),
+                "reviews": card.reviews,
+            }
+            for card in cards.order_by("due", "id")
+        ],
         "certificates": [
             {
                 "code": certificate.code,

@@ -140,12 +140,22 @@ def test_an_account_with_no_activity_downloads_empty_lists(student_client):
     """A new account's file has its profile and empty lists."""
     data = download(student_client)
     assert (data["lesson_progress"], data["quiz_attempts"], data["certificates"]) == ([], [], [])
+    assert (data["reviews"], data["review_schedule"]) == ([], [])
+
+
+def test_the_file_holds_the_review_schedule_of_answered_questions(student_client, student, quiz):
+    """Every question answered in a lesson quiz is in the review schedule, with its due date."""
+    attempt_submit(attempt=attempt_start(user=student, quiz=quiz), responses={})
+    data = download(student_client)
+    assert len(data["review_schedule"]) == quiz.question_pool().count()
+    assert all(card["due"] for card in data["review_schedule"])
 
 
 @pytest.mark.parametrize("attempts", [1, 3])
 def test_the_json_query_count_is_pinned(db_session_client, student, quiz, attempts, django_assert_num_queries):
-    """Session, user, attempts with their quizzes, their questions, progress, certificates: six, however many."""
+    """Session, user, attempts with their quizzes, their questions, progress, certificates, reviews, review
+    schedule: eight, however many."""
     for _ in range(attempts):
         attempt_submit(attempt=attempt_start(user=student, quiz=quiz), responses={})
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         assert db_session_client.get(DATA_JSON).status_code == HTTPStatus.OK

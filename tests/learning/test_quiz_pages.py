@@ -466,7 +466,7 @@ def test_answers_sent_after_the_session_expired_are_offered_again_after_log_in(c
 
 
 def test_a_timed_attempt_has_an_accessible_countdown_and_a_script_that_only_enhances(student_client, quiz):
-    """The deadline is in the page with its zone; the countdown announces through a live region; the script is a file."""
+    """The deadline shows with its zone; the countdown speaks through a live region; the script is a static file."""
     quiz.time_limit_minutes = 10
     quiz.save()
     attempt = start(student_client, quiz)

@@ -112,10 +112,10 @@ def test_marking_complete_completes_the_lesson_once(student_client, student, les
     assert (again.status, again.completed_at) == (LessonStatus.COMPLETED, first.completed_at)
 
 
-def test_mark_complete_accepts_only_post(student_client, student, lessons):
-    """A GET (a link, a prefetch) never completes a lesson."""
+def test_mark_complete_by_get_completes_nothing_and_shows_the_lesson(student_client, student, lessons):
+    """A GET (a link, a prefetch, the redirect after log-in) never completes a lesson; it lands on the lesson."""
     response = student_client.get(complete_url(lessons[0]))
-    assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    assert response.status_code == HTTPStatus.FOUND and response["Location"] == lessons[0].get_absolute_url()
     assert not LessonProgress.objects.filter(user=student).exists()
 
 
