@@ -106,8 +106,10 @@ def account_data(*, user: AbstractUser) -> dict:
         .only("mark", "rating", "reviewed_at", "card__course__title", "question__text")
         .order_by("reviewed_at", "id")
     )
-    cards = ReviewCard.objects.filter(user=user).select_related("course", "question").only(
-        "due", "last_review", "reviews", "stability", "difficulty", "course__title", "question__text"
+    cards = (
+        ReviewCard.objects.filter(user=user)
+        .select_related("course", "question")
+        .only("due", "last_review", "reviews", "stability", "difficulty", "course__title", "question__text")
     )
     return {
         "profile": {
