@@ -23,8 +23,9 @@ from icalendar import Calendar, Event
 from learning import selectors, services
 from learning.forms import LessonCompleteForm
 from learning.models import CalendarFeed, ReviewCard
+from lessons.forms import LessonSearchForm
 from lessons.models import LessonProgress, LessonStatus
-from lessons.selectors import course_get, lesson_page
+from lessons.selectors import course_get, course_glossary, lesson_page, lesson_search
 from lessons.services import lesson_visit
 from quizzes import selectors as quiz_selectors
 from quizzes.forms import AttemptForm
@@ -33,6 +34,27 @@ from quizzes.services import AttemptClosed, QuizError, snapshot_question
 
 # A review question left open longer than this is shown afresh instead of being marked.
 REVIEW_TOKEN_AGE = timedelta(hours=12)
+
+
+def search(request, course_slug):
+    """Lessons matching a search, each with its passage; lessons in a locked module are marked, not linked."""
+    course = course_get(slug=course_slug, user=request.user)
+    form = LessonSearchForm(request.GET or None)
+    results = None
+    if form.is_valid():
+        results = lesson_search(course=course, user=request.user, query=form.cleaned_data["q"])
+    locks, _results = selectors.course_locks_for(course=course, user=request.user)
+    context = {"course": course, "form": form, "results": results, "locked_module_ids": locks.locked_module_ids}
+    return render(request, "lessons/search.html", context)
+
+
+def glossary(request, course_slug):
+    """Key terms A-Z with their lessons; a lesson in a locked module is named, not linked."""
+    course = course_get(slug=course_slug, user=request.user)
+    terms = course_glossary(course=course, user=request.user)
+    locks, _results = selectors.course_locks_for(course=course, user=request.user)
+    context = {"course": course, "terms": terms, "locked_module_ids": locks.locked_module_ids}
+    return render(request, "lessons/glossary.html", context)
 
 
 @login_required

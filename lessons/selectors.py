@@ -3,9 +3,13 @@
 import re
 from dataclasses import dataclass
 
-from django.db.models import Q
+import snowballstemmer
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
 from django.db.models.functions import Lower
 from django.http import Http404
+from django.utils.html import escape, format_html, strip_tags
+from django.utils.safestring import mark_safe
 
 from lessons.models import Course, KeyTerm, Lesson, LessonStatus
 
@@ -76,26 +80,90 @@ def lesson_page(*, course: Course, slug: str, user) -> LessonPage:
     )
 
 
-def lesson_search(*, course: Course, user, query: str) -> list[Lesson]:
-    """Lessons holding every word of `query` (as a word or the start of one); title matches first.
+@dataclass(frozen=True)
+class SearchHit:
+    """A lesson found by a search, with the passage of its text that matched."""
 
-    The database narrows by substring, then word starts are checked here, so "rcep" finds RCEP
-    but not "perception".
+    lesson: Lesson
+    passage: str
+
+
+_stemmer = snowballstemmer.stemmer("english")
+_WORD = re.compile(r"\w+")
+PASSAGE_CHARS = 220
+
+
+def _matches(query_word: str, words: set[str], stems: set[str]) -> bool:
+    """A query word matches a word it starts ("treat" -> "treaties") or any form of the same stem ("treaty")."""
+    return _stemmer.stemWord(query_word) in stems or any(word.startswith(query_word) for word in words)
+
+
+def _passage(text: str, query_words: list[str]) -> str:
+    """The first paragraph that mentions a query word, cut around it, escaped, with the words marked."""
+    query_stems = {_stemmer.stemWord(word) for word in query_words}
+
+    def is_hit(word: str) -> bool:
+        word = word.lower()
+        return _stemmer.stemWord(word) in query_stems or any(word.startswith(q) for q in query_words)
+
+    for paragraph in (part.strip() for part in text.split("\n")):
+        first = next((m for m in _WORD.finditer(paragraph) if is_hit(m.group())), None)
+        if first is None:
+            continue
+        start = max(0, first.start() - PASSAGE_CHARS // 3)
+        snippet = paragraph[start : start + PASSAGE_CHARS]
+        pieces, position = [], 0
+        for match in _WORD.finditer(snippet):
+            if is_hit(match.group()):
+                pieces.append(escape(snippet[position : match.start()]))
+                pieces.append(format_html("<mark>{}</mark>", match.group()))
+                position = match.end()
+        pieces.append(escape(snippet[position:]))
+        prefix = "… " if start else ""
+        suffix = " …" if start + PASSAGE_CHARS < len(paragraph) else ""
+        return mark_safe(prefix + "".join(pieces) + suffix)
+    return ""
+
+
+def lesson_search(*, course: Course, user, query: str) -> list[SearchHit]:
+    """Lessons holding every word of `query` in some form, title matches first, each with its passage.
+
+    Word forms fold: "treaty" finds "treaties" (the same stem), and a word matches the words it starts
+    ("treat" finds "Treaties") but not the middle of one ("ties" does not). On PostgreSQL the database
+    narrows with English full-text search (prefix queries over stemmed lexemes); elsewhere a Snowball
+    stemmer does it here. One query.
     """
-    words = query.split()[:MAX_SEARCH_WORDS]
+    words = [word.lower() for word in _WORD.findall(query)][:MAX_SEARCH_WORDS]
+    if not words:
+        return []
     candidates = Lesson.objects.visible_to(user).filter(course=course).select_related("module")
-    for word in words:
-        candidates = candidates.filter(Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word))
-    patterns = [re.compile(rf"\b{re.escape(word)}", re.IGNORECASE) for word in words]
-    results = [
-        lesson
-        for lesson in candidates.order_by("module__position", "position")
-        if all(pattern.search(f"{lesson.title}\n{lesson.summary}\n{lesson.body}") for pattern in patterns)
-    ]
-    for lesson in results:
+    if connection.vendor == "postgresql":
+        vector = (
+            SearchVector("title", weight="A", config="english")
+            + SearchVector("summary", weight="B", config="english")
+            + SearchVector("body", weight="C", config="english")
+        )
+        tsquery = SearchQuery(" & ".join(f"{word}:*" for word in words), search_type="raw", config="english")
+        candidates = candidates.annotate(search=vector).filter(search=tsquery)
+    hits = []
+    for lesson in candidates.order_by("module__position", "position"):
+        text = f"{lesson.title}\n{lesson.summary}\n{strip_tags(lesson.body_html)}"
+        found = {word.lower() for word in _WORD.findall(text)}
+        stems = {_stemmer.stemWord(word) for word in found}
+        if connection.vendor != "postgresql" and not all(_matches(word, found, stems) for word in words):
+            continue
         lesson.course = course
-    results.sort(key=lambda lesson: not all(pattern.search(lesson.title) for pattern in patterns))
-    return results
+        hits.append(SearchHit(lesson=lesson, passage=_passage(strip_tags(lesson.body_html), words)))
+    title_words = {hit.lesson.pk: {word.lower() for word in _WORD.findall(hit.lesson.title)} for hit in hits}
+    hits.sort(
+        key=lambda hit: (
+            not all(
+                _matches(word, title_words[hit.lesson.pk], {_stemmer.stemWord(w) for w in title_words[hit.lesson.pk]})
+                for word in words
+            )
+        )
+    )
+    return hits
 
 
 def course_glossary(*, course: Course, user) -> list[KeyTerm]:
@@ -104,7 +172,7 @@ def course_glossary(*, course: Course, user) -> list[KeyTerm]:
     terms = list(
         KeyTerm.objects.filter(lesson__in=lessons)
         .select_related("lesson")
-        .only("term", "definition", "lesson__slug", "lesson__title", "lesson__course_id")
+        .only("term", "definition", "lesson__slug", "lesson__title", "lesson__course_id", "lesson__module_id")
         .order_by(Lower("term"), "lesson__title")
     )
     for term in terms:

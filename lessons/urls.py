@@ -6,6 +6,4 @@ app_name = "lessons"
 
 urlpatterns = [
     path("", views.catalog, name="catalog"),
-    path("courses/<slug:course_slug>/search/", views.search, name="search"),
-    path("courses/<slug:course_slug>/glossary/", views.glossary, name="glossary"),
 ]

@@ -31,12 +31,12 @@ def query_count(client, url):
     return len(queries)
 
 
-@pytest.mark.parametrize("page", ["learning:outline", "lessons:glossary", "lessons:search"])
+@pytest.mark.parametrize("page", ["learning:outline", "learning:glossary", "learning:search"])
 def test_course_pages_cost_the_same_for_3_and_60_lessons(student_client, student, page):
     """Outline, glossary and search do not query per lesson."""
     small, _ = build_course("small", 3, student)
     large, _ = build_course("large", 60, student)
-    suffix = "?q=words" if page == "lessons:search" else ""
+    suffix = "?q=words" if page == "learning:search" else ""
 
     def url(course):
         return reverse(page, kwargs={"course_slug": course.slug}) + suffix

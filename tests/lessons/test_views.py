@@ -164,32 +164,32 @@ def test_unknown_course_or_lesson_is_404(student_client, course):
 def test_search_finds_lessons_by_title_and_body(client, course, lessons):
     """Title matches come first; body matches are found too; drafts are not."""
     LessonFactory(module=lessons[0].module, title="Soldiers draft", is_published=False)
-    response = client.get(reverse("lessons:search", kwargs={"course_slug": course.slug}), {"q": "soldiers"})
+    response = client.get(reverse("learning:search", kwargs={"course_slug": course.slug}), {"q": "soldiers"})
     assert response.status_code == HTTPStatus.OK
     assert len(response.context["results"]) == 4
     assert "Soldiers draft" not in response.text
-    title_hit = client.get(reverse("lessons:search", kwargs={"course_slug": course.slug}), {"q": "Treat"})
-    assert [lesson.title for lesson in title_hit.context["results"]] == ["Treaties"]
+    title_hit = client.get(reverse("learning:search", kwargs={"course_slug": course.slug}), {"q": "Treat"})
+    assert [hit.lesson.title for hit in title_hit.context["results"]] == ["Treaties"]
     assert "1 lesson found" in title_hit.text
 
 
 def test_search_matches_word_starts_and_every_word(client, course, lessons):
     """'treat' finds 'Treaties'; 'ties' does not (it is inside a word); all words must match."""
-    url = reverse("lessons:search", kwargs={"course_slug": course.slug})
-    assert [lesson.title for lesson in client.get(url, {"q": "treat"}).context["results"]] == ["Treaties"]
+    url = reverse("learning:search", kwargs={"course_slug": course.slug})
+    assert [hit.lesson.title for hit in client.get(url, {"q": "treat"}).context["results"]] == ["Treaties"]
     assert client.get(url, {"q": "ties"}).context["results"] == []
-    assert [lesson.title for lesson in client.get(url, {"q": "soldiers treat"}).context["results"]] == ["Treaties"]
+    assert [hit.lesson.title for hit in client.get(url, {"q": "soldiers treat"}).context["results"]] == ["Treaties"]
 
 
 def test_search_with_no_match_says_so(client, course, lessons):
     """An empty result is explained, not blank."""
-    response = client.get(reverse("lessons:search", kwargs={"course_slug": course.slug}), {"q": "zebra"})
+    response = client.get(reverse("learning:search", kwargs={"course_slug": course.slug}), {"q": "zebra"})
     assert "No lesson mentions that" in response.text
 
 
 def test_search_refuses_an_overlong_query(client, course, lessons):
     """A query over 100 characters gets a clear message and no search."""
-    response = client.get(reverse("lessons:search", kwargs={"course_slug": course.slug}), {"q": "x" * 101})
+    response = client.get(reverse("learning:search", kwargs={"course_slug": course.slug}), {"q": "x" * 101})
     assert response.status_code == HTTPStatus.OK
     assert response.context["results"] is None
     assert "Keep the search under 100 characters." in response.text
@@ -200,7 +200,7 @@ def test_glossary_lists_terms_alphabetically_with_links_to_lessons(client, cours
     KeyTermFactory(lesson=lessons[1], term="treaty", definition="A written agreement.")
     KeyTermFactory(lesson=lessons[0], term="Accord", definition="Agreement.")
     KeyTermFactory(lesson=LessonFactory(module=lessons[0].module, is_published=False), term="Hidden")
-    response = client.get(reverse("lessons:glossary", kwargs={"course_slug": course.slug}))
+    response = client.get(reverse("learning:glossary", kwargs={"course_slug": course.slug}))
     assert [term.term for term in response.context["terms"]] == ["Accord", "treaty"]
     assert f'href="{lessons[1].get_absolute_url()}"' in response.text
     assert "Hidden" not in response.text
@@ -230,3 +230,21 @@ def test_every_shipped_lesson_renders_with_its_sections(instructor_client, shipp
         for section in lesson.section_list:
             assert f'id="{section.anchor}"' in response.text
             assert f'href="#{section.anchor}"' in response.text
+
+
+def test_search_folds_word_forms_and_shows_the_matching_passage(client, course, lessons):
+    """ "treaty" finds "Treaties" by its stem, and the result quotes the passage with the word marked."""
+    lessons[1].body = lessons[1].body + "\n\nStates bind themselves through treaties they sign and ratify."
+    lessons[1].save()
+    url = reverse("learning:search", kwargs={"course_slug": course.slug})
+    response = client.get(url, {"q": "treaty"})
+    assert [hit.lesson.title for hit in response.context["results"]][0] == "Treaties"
+    assert "through <mark>treaties</mark> they sign" in response.text
+
+
+def test_a_search_passage_cannot_carry_markup(client, course, lessons):
+    """Lesson text quoted in a passage is escaped; only our <mark> tags are HTML."""
+    lessons[0].body = lessons[0].body + "\n\nPlain words about `<b>bold</b>` treaties."
+    lessons[0].save()
+    response = client.get(reverse("learning:search", kwargs={"course_slug": course.slug}), {"q": "bold"})
+    assert "<b>bold</b>" not in response.text
