@@ -255,30 +255,38 @@ class CourseMastery:
 
 
 def course_mastery(*, user, course: Course) -> CourseMastery:
-    """Mastery from the student's most recent answers (quizzes and reviews) on each objective. Two queries.
+    """Mastery from the student's most recent answers (quizzes and reviews) on each objective. Two queries."""
+    if not user.is_authenticated:
+        return CourseMastery(objectives={}, modules={})
+    return students_mastery(course=course, user_ids=[user.pk])[user.pk]
 
-    An objective's mastery is the mean mark of its last five answers, so an old mistake fades as the
-    student answers well again; a module's is the mean of its objectives that have answers.
+
+def students_mastery(*, course: Course, user_ids: list[int]) -> dict[int, CourseMastery]:
+    """Each student's mastery in a course. Two queries, whatever the number of students.
+
+    An objective's mastery is the mean mark of the student's last five answers on its questions, in
+    lesson quizzes and reviews alike, so an old mistake fades as the student answers well again; a
+    module's is the mean of its objectives that have answers.
     """
-    answers: dict[tuple[int, int], list[tuple[datetime, Decimal]]] = {}
+    answers: dict[int, dict[tuple[int, int], list[tuple[datetime, Decimal]]]] = {pk: {} for pk in user_ids}
     module_of: dict[int, int] = {}
-    if user.is_authenticated:
-        quiz_rows = AttemptQuestion.objects.filter(
-            attempt__user=user,
-            attempt__status=Attempt.Status.FINISHED,
-            attempt__quiz__course=course,
-            question__objective__isnull=False,
-        ).values_list(
-            "question__lesson_id", "question__lesson__module_id", "question__objective", "attempt__finished_at", "mark"
-        )
-        review_rows = Review.objects.filter(
-            user=user, card__course=course, question__objective__isnull=False
-        ).values_list(
-            "question__lesson_id", "question__lesson__module_id", "question__objective", "reviewed_at", "mark"
-        )
-        for lesson_id, module_id, objective, when, mark in [*quiz_rows, *review_rows]:
-            answers.setdefault((lesson_id, objective), []).append((when, mark or Decimal(0)))
-            module_of[lesson_id] = module_id
+    fields = ("question__lesson_id", "question__lesson__module_id", "question__objective")
+    quiz_rows = AttemptQuestion.objects.filter(
+        attempt__user_id__in=user_ids,
+        attempt__status=Attempt.Status.FINISHED,
+        attempt__quiz__course=course,
+        question__objective__isnull=False,
+    ).values_list("attempt__user_id", *fields, "attempt__finished_at", "mark")
+    review_rows = Review.objects.filter(
+        user_id__in=user_ids, card__course=course, question__objective__isnull=False
+    ).values_list("user_id", *fields, "reviewed_at", "mark")
+    for user_id, lesson_id, module_id, objective, when, mark in [*quiz_rows, *review_rows]:
+        answers[user_id].setdefault((lesson_id, objective), []).append((when, mark or Decimal(0)))
+        module_of[lesson_id] = module_id
+    return {user_id: _mastery(by_objective, module_of) for user_id, by_objective in answers.items()}
+
+
+def _mastery(answers: dict[tuple[int, int], list[tuple[datetime, Decimal]]], module_of: dict[int, int]):
     objectives = {}
     for key, marks in answers.items():
         recent = [mark for _when, mark in sorted(marks, reverse=True)[:MASTERY_WINDOW]]

@@ -29,10 +29,11 @@ def gradebook_csv_header(columns: GradebookColumns) -> list[str]:
         header.append("module %")
     header += [_text(f"{lesson.title} (completed at)") for lesson in columns.lessons]
     header += [_text(f"{quiz.title} (grade %)") for quiz in columns.quizzes]
+    header += [_text(f"{module.title} (mastery %)") for module in columns.course_modules]
     return header
 
 
-def gradebook_csv_row(row: GradebookRow) -> list[str]:
+def gradebook_csv_row(row: GradebookRow, columns: GradebookColumns) -> list[str]:
     cells = [_text(row.student.username), _text(row.student.email), str(row.course_percent)]
     if row.module_percent is not None:
         cells.append(str(row.module_percent))
@@ -41,6 +42,9 @@ def gradebook_csv_row(row: GradebookRow) -> list[str]:
         for cell in row.lessons
     ]
     cells += ["" if result.grade is None else str(result.grade) for result in row.quizzes]
+    cells += [
+        "" if module.pk not in row.mastery else str(row.mastery[module.pk].percent) for module in columns.course_modules
+    ]
     return cells
 
 
@@ -49,4 +53,4 @@ def gradebook_csv_lines(*, columns: GradebookColumns, chunk_size: int = CSV_CHUN
     writer = csv.writer(_Echo())
     yield writer.writerow(gradebook_csv_header(columns))
     for row in gradebook_rows_streamed(columns=columns, chunk_size=chunk_size):
-        yield writer.writerow(gradebook_csv_row(row))
+        yield writer.writerow(gradebook_csv_row(row, columns))

@@ -4,7 +4,7 @@ A page (or a CSV chunk) of students costs one progress query and one attempts qu
 """
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
 
@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
+from learning.selectors import students_mastery
 from lessons.models import Course, Lesson, LessonProgress, LessonStatus, Module
 from lessons.selectors import LessonStatusMixin
 from quizzes.models import Attempt, Quiz
@@ -64,13 +65,19 @@ class GradebookColumns:
     course_lessons: list[Lesson]
     course_quizzes: list[Quiz]
 
+    @property
+    def course_modules(self) -> list[Module]:
+        """The modules of the course's published lessons, in order (mastery is reported per module)."""
+        return list({lesson.module_id: lesson.module for lesson in self.course_lessons}.values())
+
 
 def gradebook_columns(*, course: Course, module: Module | None = None) -> GradebookColumns:
     """The gradebook's lessons and quizzes in reading order, the final exam last. Two queries."""
     course_lessons = list(
         Lesson.objects.filter(course=course, is_published=True, module__is_published=True)
         .in_reading_order()
-        .only("id", "title", "slug", "module_id", "course_id", "position")
+        .select_related("module")
+        .only("id", "title", "slug", "module_id", "course_id", "position", "module__title", "module__position")
     )
     lesson_order = {lesson.id: index for index, lesson in enumerate(course_lessons)}
     course_quizzes = sorted(
@@ -131,15 +138,19 @@ class GradebookRow:
     quizzes: list[QuizResult]
     course_percent: int
     module_percent: int | None = None
+    # Mastery per module id (learning.selectors.students_mastery); modules without answers are absent.
+    mastery: dict = field(default_factory=dict)
 
 
 def _done(cells: list[LessonCell], results: list[QuizResult]) -> tuple[int, int]:
-    """Items finished and items in all, counted as the outline counts them: lessons completed, quizzes passed."""
-    return sum(cell.is_completed for cell in cells) + sum(r.passed for r in results), len(cells) + len(results)
+    """Steps done and steps in all, as the student's outline counts them: each lesson completed (passing its
+    quiz completes it) and the final exam passed."""
+    finals = [result for result in results if result.quiz.is_final]
+    return sum(cell.is_completed for cell in cells) + sum(r.passed for r in finals), len(cells) + len(finals)
 
 
 def gradebook_rows(*, columns: GradebookColumns, students: list[AbstractUser]) -> list[GradebookRow]:
-    """A row for each student, in the order given. Two queries, whatever the number of students."""
+    """A row for each student, in the order given. Four queries, whatever the number of students."""
     student_ids = [student.pk for student in students]
     cells: dict[tuple[int, int], LessonCell] = {}
     lesson_by_id = {lesson.id: lesson for lesson in columns.course_lessons}
@@ -171,9 +182,11 @@ def gradebook_rows(*, columns: GradebookColumns, students: list[AbstractUser]) -
     def result(student_id: int, quiz: Quiz) -> QuizResult:
         return results.get((student_id, quiz.id)) or QuizResult(quiz=quiz)
 
+    mastery = students_mastery(course=columns.course, user_ids=student_ids)
     rows = []
     for student in students:
         row = GradebookRow(
+            mastery=mastery[student.pk].modules,
             student=student,
             lessons=[cell(student.pk, lesson) for lesson in columns.lessons],
             quizzes=[result(student.pk, quiz) for quiz in columns.quizzes],

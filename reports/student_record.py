@@ -34,6 +34,8 @@ class StudentRecord:
     row: GradebookRow
     quizzes: list[QuizRecord]
     certificate: Certificate | None
+    # (module, Mastery or None when the student has no answers on it yet), in course order.
+    mastery: list = field(default_factory=list)
 
     @property
     def attempt_count(self) -> int:
@@ -41,7 +43,7 @@ class StudentRecord:
 
 
 def student_record(*, columns: GradebookColumns, student: AbstractUser) -> StudentRecord:
-    """One student's lessons, quiz attempts and certificate in a course. Four queries."""
+    """One student's lessons, quiz attempts, mastery per module and certificate in a course. Six queries."""
     row = gradebook_rows(columns=columns, students=[student])[0]
     attempts = Attempt.objects.filter(user=student, quiz_id__in=[quiz.id for quiz in columns.quizzes]).order_by(
         "number"
@@ -51,4 +53,5 @@ def student_record(*, columns: GradebookColumns, student: AbstractUser) -> Stude
         by_quiz.setdefault(attempt.quiz_id, []).append(attempt)
     quizzes = [QuizRecord(result=result, attempts=by_quiz.get(result.quiz.id, [])) for result in row.quizzes]
     certificate = Certificate.objects.filter(user=student, course=columns.course).first()
-    return StudentRecord(student=student, row=row, quizzes=quizzes, certificate=certificate)
+    mastery = [(module, row.mastery.get(module.pk)) for module in columns.course_modules]
+    return StudentRecord(student=student, row=row, quizzes=quizzes, certificate=certificate, mastery=mastery)

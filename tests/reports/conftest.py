@@ -47,9 +47,9 @@ def scored_attempt(quiz, user, number, score=None):
 def classroom(lessons):
     """Two students with work in the course, plus people the gradebook must leave out.
 
-    Items: 4 lessons, quizzes on "talking" (highest grade, 3 attempts) and "summits" (latest), a final exam.
-    alice: talking completed, bargaining opened; talking quiz 40 then 90 (passed); final 75 (passed): 3 of 7 = 43%.
-    bob: summits completed; summits quiz 80 then 50 (latest: not passed); a talking attempt in progress: 1 of 7 = 14%.
+    Steps: 4 lessons and a final exam; quizzes on "talking" (highest grade, 3 attempts) and "summits" (latest).
+    alice: talking completed, bargaining opened; talking quiz 40 then 90 (passed); final 75 (passed): 2 of 5 = 40%.
+    bob: summits completed; summits quiz 80 then 50 (latest: not passed); a talking attempt in progress: 1 of 5 = 20%.
     """
     talking, bargaining, _treaties, summits = lessons
     course = talking.course

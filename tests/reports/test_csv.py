@@ -49,10 +49,12 @@ def test_csv_has_a_header_and_a_row_per_student(instructor_client, classroom):
         "Talking quiz (grade %)",
         "Summits quiz (grade %)",
         "Final exam (grade %)",
+        "Basics (mastery %)",
+        "Further (mastery %)",
     ]
     assert rows == [
-        ["alice", "alice@example.com", "43", "2025-03-04T10:30:00+00:00", "", "", "", "90.00", "", "75.00"],
-        ["bob", "bob@example.com", "14", "", "", "", "2025-03-04T10:30:00+00:00", "", "50.00", ""],
+        ["alice", "alice@example.com", "40", "2025-03-04T10:30:00+00:00", "", "", "", "90.00", "", "75.00", "", ""],
+        ["bob", "bob@example.com", "20", "", "", "", "2025-03-04T10:30:00+00:00", "", "50.00", "", "", ""],
     ]
 
 
@@ -61,8 +63,15 @@ def test_csv_follows_the_module_filter(instructor_client, classroom):
     response = instructor_client.get(csv_url(classroom["course"], module="further"))
     assert response["Content-Disposition"] == 'attachment; filename="gradebook-test-diplomacy-further.csv"'
     header, *rows = read_csv(response)
-    assert header == ["username", "email", "course %", "module %", "Summits (completed at)", "Summits quiz (grade %)"]
-    assert rows[1] == ["bob", "bob@example.com", "14", "50", "2025-03-04T10:30:00+00:00", "50.00"]
+    assert header[:6] == [
+        "username",
+        "email",
+        "course %",
+        "module %",
+        "Summits (completed at)",
+        "Summits quiz (grade %)",
+    ]
+    assert rows[1][:6] == ["bob", "bob@example.com", "20", "100", "2025-03-04T10:30:00+00:00", "50.00"]
 
 
 def test_csv_refuses_an_unknown_module(instructor_client, classroom):
@@ -118,8 +127,8 @@ def large_class(lessons):
 def test_csv_streams_five_thousand_students_with_queries_per_chunk(staff_client, large_class):
     """Every student's row is there, and queries grow by two per chunk of students, never per student.
 
-    Fixed: session, user, course, modules, lessons, quizzes, the students cursor (7); then progress
-    and attempts for each chunk of CSV_CHUNK_SIZE students.
+    Fixed: session, user, course, modules, lessons, quizzes, the students cursor (7); then progress,
+    attempts and the two mastery reads (quiz answers, reviews) for each chunk of CSV_CHUNK_SIZE students.
     """
     chunks = math.ceil(STUDENTS / CSV_CHUNK_SIZE)
     with CaptureQueriesContext(connection) as queries:
@@ -129,11 +138,11 @@ def test_csv_streams_five_thousand_students_with_queries_per_chunk(staff_client,
         first_row = next(lines)
         queries_for_first_row = len(queries)
         rest = b"".join(lines)
-    assert queries_for_first_row == 7 + 2
-    assert len(queries) == 7 + 2 * chunks
+    assert queries_for_first_row == 7 + 4
+    assert len(queries) == 7 + 4 * chunks
     rows = list(csv.reader(io.StringIO((header + first_row + rest).decode())))
     assert rows[0][:4] == ["username", "email", "course %", "Talking (completed at)"]
     assert len(rows) == STUDENTS + 1
     assert {row[0] for row in rows[1:]} == {f"s{index:05d}" for index in range(STUDENTS)}
-    assert rows[1] == ["s00000", "s00000@example.com", "40", "2025-03-04T10:30:00+00:00", "", "", "", "80.00"]
-    assert rows[2] == ["s00001", "s00001@example.com", "20", "2025-03-04T10:30:00+00:00", "", "", "", ""]
+    assert rows[1][:8] == ["s00000", "s00000@example.com", "25", "2025-03-04T10:30:00+00:00", "", "", "", "80.00"]
+    assert rows[2][:8] == ["s00001", "s00001@example.com", "25", "2025-03-04T10:30:00+00:00", "", "", "", ""]

@@ -9,6 +9,8 @@ from django.urls import reverse
 
 from certificates.models import Certificate
 from lessons.models import LessonProgress, LessonStatus
+from quizzes.models import AttemptQuestion
+from tests.factories import make_question
 from tests.reports.conftest import COMPLETED_AT
 
 pytestmark = pytest.mark.django_db
@@ -66,10 +68,10 @@ def test_gradebook_grades_quizzes_by_their_method(instructor_client, classroom):
     assert "In progress" in html
 
 
-def test_course_percent_counts_lessons_completed_and_quizzes_passed(instructor_client, classroom):
-    """alice: 3 of 7 items (43%); bob: 1 of 7 (14%), as their own outline would say."""
+def test_course_percent_counts_steps_as_the_outline_does(instructor_client, classroom):
+    """alice: 2 of 5 steps (40%); bob: 1 of 5 (20%): lessons completed and the final exam passed, as their outline says."""
     response = instructor_client.get(gradebook_url(classroom["course"]))
-    assert [row.course_percent for row in response.context["rows"]] == [43, 14]
+    assert [row.course_percent for row in response.context["rows"]] == [40, 20]
 
 
 def test_module_filter_shows_one_module_and_its_percentage(instructor_client, classroom):
@@ -79,8 +81,8 @@ def test_module_filter_shows_one_module_and_its_percentage(instructor_client, cl
     assert [lesson.slug for lesson in columns.lessons] == ["talking", "bargaining", "treaties"]
     assert [quiz.slug for quiz in columns.quizzes] == ["talking-quiz"]
     alice, bob = response.context["rows"]
-    assert (alice.course_percent, alice.module_percent) == (43, 50)
-    assert (bob.course_percent, bob.module_percent) == (14, 0)
+    assert (alice.course_percent, alice.module_percent) == (40, 33)
+    assert (bob.course_percent, bob.module_percent) == (20, 0)
     assert "Summits" not in response.text.split("<table", 1)[1]
     assert "?module=basics" in response.text
 
@@ -158,3 +160,18 @@ def test_index_links_each_course_to_its_gradebook_and_quiz_statistics(instructor
     )
     assert statistics_url in response.text
     assert "2 finished attempts" in response.text
+
+
+def test_the_student_record_and_csv_show_mastery_per_module(instructor_client, classroom):
+    """A student's answers on an objective give their module a mastery on the record page and in the CSV."""
+    talking_quiz = classroom["talking_quiz"]
+    question = make_question(talking_quiz.lesson, key="objective-one")
+    question.objective = 1
+    question.save()
+    attempt = classroom["alice"].quiz_attempts.filter(quiz=talking_quiz, number=2).get()
+    AttemptQuestion.objects.create(attempt=attempt, position=1, question=question, snapshot={}, mark=1)
+    url = reverse("reports:student", kwargs={"course_slug": classroom["course"].slug, "user_id": classroom["alice"].pk})
+    assert "Mastered (100%)" in instructor_client.get(url).text
+    csv_url = reverse("reports:gradebook_csv", kwargs={"course_slug": classroom["course"].slug})
+    body = b"".join(instructor_client.get(csv_url).streaming_content).decode()
+    assert body.splitlines()[1].endswith(",100,")

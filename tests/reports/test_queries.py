@@ -39,19 +39,21 @@ def gradebook_url(course, **params):
 
 
 def test_gradebook_costs_the_same_for_3_and_30_students(staff_client):
-    """Session, user, course, modules, lessons, quizzes, student count, the page's students, progress, attempts."""
+    """Session, user, course, modules, lessons, quizzes, student count, the page's students, progress, attempts,
+    quiz and review answers for mastery."""
     small, _ = build_class("small", 3)
     large, _ = build_class("large", 30)
-    assert query_count(staff_client, gradebook_url(small)) == 10
-    assert query_count(staff_client, gradebook_url(large)) == 10
-    assert query_count(staff_client, gradebook_url(large, module="large-m1")) == 10
+    assert query_count(staff_client, gradebook_url(small)) == 12
+    assert query_count(staff_client, gradebook_url(large)) == 12
+    assert query_count(staff_client, gradebook_url(large, module="large-m1")) == 12
 
 
 def test_student_record_query_count_is_pinned(staff_client):
-    """Session, user, course, student, lessons, quizzes, progress, attempts twice (grades, list), certificate."""
+    """Session, user, course, student, lessons, quizzes, progress, attempts twice (grades, list), certificate,
+    quiz and review answers for mastery."""
     course, students = build_class("pinned", 3)
     url = reverse("reports:student", kwargs={"course_slug": course.slug, "user_id": students[1].pk})
-    assert query_count(staff_client, url) == 10
+    assert query_count(staff_client, url) == 12
 
 
 def test_index_costs_the_same_for_1_and_3_courses(staff_client):
