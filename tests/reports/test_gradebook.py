@@ -69,7 +69,7 @@ def test_gradebook_grades_quizzes_by_their_method(instructor_client, classroom):
 
 
 def test_course_percent_counts_steps_as_the_outline_does(instructor_client, classroom):
-    """alice: 2 of 5 steps (40%); bob: 1 of 5 (20%): lessons completed and the final exam passed, as their outline says."""
+    """alice: 2 of 5 steps (40%); bob: 1 of 5 (20%): lessons completed and the final exam passed, as on the outline."""
     response = instructor_client.get(gradebook_url(classroom["course"]))
     assert [row.course_percent for row in response.context["rows"]] == [40, 20]
 
