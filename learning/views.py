@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from learning import selectors, services
@@ -108,6 +109,8 @@ def quiz_start(request, course_slug, quiz_slug):
     return redirect(attempt)
 
 
+# Questions, answers and (once closed) the right answers: never kept in a browser's or a proxy's cache.
+@never_cache
 @login_required
 def attempt_detail(request, course_slug, attempt_id):
     course = course_get(slug=course_slug, user=request.user)
