@@ -23,14 +23,14 @@ def course_certificate(request, course_slug):
 
 
 def verify(request, code):
-    certificate = get_object_or_404(Certificate, code=code.upper())
+    certificate = get_object_or_404(Certificate, code=code)
     return render(request, "certificates/verify.html", {"certificate": certificate})
 
 
 @never_cache
 @login_required
 def download(request, code):
-    certificate = get_object_or_404(Certificate, code=code.upper(), user=request.user)
+    certificate = get_object_or_404(Certificate, code=code, user=request.user)
     pdf = certificate_pdf(certificate, verify_url=request.build_absolute_uri(certificate.get_absolute_url()))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.code}.pdf"'
