@@ -6,6 +6,7 @@ Log-in throttling itself is django-axes (settings.AXES_*); it asks `client_ip` f
 import hashlib
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
@@ -24,6 +25,17 @@ def client_ip(request) -> str:
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR", "")
+
+
+def login_username(request, credentials) -> str | None:
+    """The username a log-in tried, as django-axes counts it: cut to the longest a username can be.
+
+    The log-in form does not check the length before authenticating, and axes stores the name in 255
+    characters (PostgreSQL refuses more): a longer name is no account's anyway.
+    """
+    field = settings.AXES_USERNAME_FORM_FIELD
+    username = credentials.get(field) if credentials else request.POST.get(field)
+    return None if username is None else str(username)[: User._meta.get_field("username").max_length]
 
 
 def _hit(scope: str, who: str, limit: int) -> bool:

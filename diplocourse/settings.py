@@ -177,6 +177,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # keep the failures only, not a log of every successful log-in
 AXES_LOCKOUT_CALLABLE = "accounts.views.lockout"
 AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
+AXES_USERNAME_CALLABLE = "accounts.throttling.login_username"
 # How many proxies in front of the app append to X-Forwarded-For; 0 reads the client's address from REMOTE_ADDR.
 PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 LOGIN_URL = "login"

@@ -99,3 +99,14 @@ def test_password_reset_requests_are_limited_per_client(client):
     assert refused.status_code == HTTPStatus.TOO_MANY_REQUESTS
     assert "Too many password-reset requests from your network" in refused.text
     assert request_reset(client, "another@example.com", REMOTE_ADDR="10.0.0.3").status_code == HTTPStatus.FOUND
+
+
+def test_an_overlong_username_is_refused_and_counted_under_its_first_150_characters(client):
+    """A 300-character username is a failed log-in like any other (it was a 500 on PostgreSQL), locked out in turn."""
+    url = reverse("login")
+    name = "x" * 300
+    response = log_in(client, url, "guess", username=name)
+    assert response.status_code == HTTPStatus.OK
+    assert AccessAttempt.objects.get().username == "x" * 150
+    fail_until_locked(client, url, username=name)
+    assert log_in(client, url, "guess", username=name).status_code == HTTPStatus.TOO_MANY_REQUESTS
