@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from certificates.models import Certificate
-from courseware.essay_import import MAX_ESSAY_BYTES
 from courseware.admin_gift import GiftConfirmForm, GiftUpload
+from courseware.essay_import import MAX_ESSAY_BYTES
 from courseware.gift_transfer import GiftImportError, gift_import, gift_import_preview
 from quizzes.gift import MAX_ANSWERS, MAX_QUESTIONS, GiftError, parse_gift
 from quizzes.models import Choice, Question

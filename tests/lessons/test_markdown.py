@@ -39,7 +39,8 @@ def test_hostile_lesson_body_is_served_sanitized(student_client):
 def test_model_answers_render_as_details_a_student_opens_without_javascript():
     """`<details markdown="1">` keeps its summary and renders its Markdown inside."""
     html = render_markdown(
-        '**1. Why talk?**\n\n<details markdown="1">\n<summary>Model answer</summary>\n\nBecause *talks* are cheap.\n\n</details>\n'
+        '**1. Why talk?**\n\n<details markdown="1">\n<summary>Model answer</summary>\n\n'
+        "Because *talks* are cheap.\n\n</details>\n"
     )
     assert "<details>" in html and "<summary>Model answer</summary>" in html
     assert "<em>talks</em>" in html
