@@ -176,3 +176,32 @@ def test_quiz_save_and_submit(student_client, student, quiz, answers, action):
 def test_lesson_complete(student_client, lessons, lesson_slug, body):
     response = student_client.post(f"/courses/test-diplomacy/lessons/{quote(lesson_slug, safe='')}/complete/", body)
     assert_answered(response)
+
+
+@FUZZ
+@given(uidb64=TEXT, token=TEXT, password1=TEXT, password2=TEXT)
+def test_password_reset_link(client, signup_state, uidb64, token, password1, password2):
+    before = saved_state()
+    url = f"/accounts/reset/{quote(uidb64, safe='')}/{quote(token, safe='')}/"
+    assert_answered(client.get(url))
+    assert_answered(client.post(url, {"new_password1": password1, "new_password2": password2}))
+    assert saved_state() == before
+
+
+@FUZZ
+@given(
+    old_password=st.one_of(TEXT, st.just("correct-horse-battery")),
+    new_password1=st.one_of(TEXT, st.just(PASSPHRASE)),
+    new_password2=st.one_of(TEXT, st.just(PASSPHRASE)),
+)
+def test_password_change(client, signup_state, old_password, new_password1, new_password2):
+    client.force_login(signup_state)
+    before = saved_state()
+    data = {"old_password": old_password, "new_password1": new_password1, "new_password2": new_password2}
+    response = client.post(reverse("password_change"), data)
+    assert_answered(response)
+    if response.status_code != HTTPStatus.FOUND:
+        assert saved_state() == before
+    else:
+        signup_state.set_password("correct-horse-battery")
+        signup_state.save(update_fields=["password"])
