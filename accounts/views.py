@@ -1,13 +1,16 @@
-"""Sign-up and the student's own account: details, data download, deletion.
+"""Sign-up and the student's own account: details, data download, deletion; the password reset limits.
 
 Views parse the request, call one service or selector, and render.
 """
 
 import csv
 import json
+from http import HTTPStatus
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, HttpResponseRedirect, StreamingHttpResponse
@@ -21,17 +24,14 @@ from django.views.decorators.cache import never_cache
 
 from accounts import selectors, services
 from accounts.forms import AccountDeleteForm, AccountForm, SignupForm
+from accounts.throttling import client_ip, password_reset_refusal
 
 
 def _safe_next(request) -> str:
-    """The `next` address when it is a path on this site; anything else (another host, a bare word) is ignored."""
+    """The `next` the request asks for when it is a path on this site ("/courses/..."), else ""."""
     next_url = request.POST.get("next") or request.GET.get("next") or ""
-    # A relative word like "foo" would resolve against the current page; only site paths are accepted.
-    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return ""
-    return next_url
+    is_path = next_url.startswith("/") and url_has_allowed_host_and_scheme(next_url, allowed_hosts=set())
+    return next_url if is_path else ""
 
 
 def signup(request):
@@ -101,3 +101,27 @@ def delete(request):
         messages.success(request, _("Your account is deleted. Thank you for learning with us."))
         return redirect("lessons:catalog")
     return render(request, "accounts/delete.html", {"form": form})
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, with a limit on e-mails per address and per client (accounts/throttling.py)."""
+
+    def form_valid(self, form):
+        refusal = password_reset_refusal(email=form.cleaned_data["email"], client=client_ip(self.request))
+        if refusal:
+            form.add_error("email", refusal)
+            response = self.form_invalid(form)
+            response.status_code = HTTPStatus.TOO_MANY_REQUESTS
+            return response
+        return super().form_valid(form)
+
+
+def lockout(request, original_response=None, credentials=None):
+    """The page django-axes shows a locked-out log-in (site or admin): what happened and what to do."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(
+        request,
+        "registration/locked_out.html",
+        {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes},
+        status=HTTPStatus.TOO_MANY_REQUESTS,
+    )

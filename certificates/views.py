@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
 
 from certificates.models import Certificate
 from certificates.pdf import certificate_pdf
@@ -8,6 +9,7 @@ from certificates.selectors import course_completion
 from lessons.selectors import course_get
 
 
+@never_cache
 @login_required
 def course_certificate(request, course_slug):
     course = course_get(slug=course_slug, user=request.user)
@@ -21,13 +23,14 @@ def course_certificate(request, course_slug):
 
 
 def verify(request, code):
-    certificate = get_object_or_404(Certificate, code=code.upper())
+    certificate = get_object_or_404(Certificate, code=code)
     return render(request, "certificates/verify.html", {"certificate": certificate})
 
 
+@never_cache
 @login_required
 def download(request, code):
-    certificate = get_object_or_404(Certificate, code=code.upper(), user=request.user)
+    certificate = get_object_or_404(Certificate, code=code, user=request.user)
     pdf = certificate_pdf(certificate, verify_url=request.build_absolute_uri(certificate.get_absolute_url()))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.code}.pdf"'

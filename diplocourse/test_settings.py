@@ -3,6 +3,8 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-key")
+# The test client and the browser tests speak plain HTTP; tests/test_security.py checks the HTTPS defaults.
+os.environ.setdefault("INSECURE_HTTP", "1")
 
 from diplocourse.settings import *  # noqa: F403
 

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from icalendar import Calendar, Event
 
@@ -176,6 +177,8 @@ PENDING_ANSWERS = "pending_attempt_answers"
 MAX_PENDING_BYTES = 64 * 1024
 
 
+# Questions, answers and (once closed) the right answers: never kept in a browser's or a proxy's cache.
+@never_cache
 def attempt_detail(request, course_slug, attempt_id):
     if not request.user.is_authenticated:
         return _keep_answers_for_login(request, attempt_id)

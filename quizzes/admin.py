@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lessons.admin import ContentAdmin, PublishActionsMixin
 from lessons.models import Course
+from quizzes.gift import MAX_ANSWERS
 from quizzes.linting import RULES
 from quizzes.models import Attempt, AttemptQuestion, Choice, Question, QuestionLevel, QuestionType, Quiz
 from quizzes.selectors import course_question_findings, exam_blueprint_coverage
@@ -160,6 +161,7 @@ class ChoiceInline(admin.TabularInline):
     model = Choice
     formset = ChoiceFormSet
     extra = 0
+    max_num = MAX_ANSWERS
     ordering = ["position"]
 
     def get_fields(self, request, obj=None):

@@ -13,6 +13,9 @@ from decimal import Decimal
 from enum import StrEnum
 
 BLANK = "_____"
+# Limits that keep a file's import, and a question's attempt page, small and quick (README "GIFT import/export").
+MAX_QUESTIONS = 200
+MAX_ANSWERS = 20
 ORDERING_TAG = "type:ordering"
 SECTION_TAG_PREFIX = "section:"
 
@@ -85,6 +88,8 @@ _PLACEHOLDERS = {char: chr(0xE000 + index) for index, char in enumerate(_ESCAPAB
 _LITERALS = str.maketrans({chr(0xE000 + index): "\n" if char == "n" else char for index, char in enumerate(_ESCAPABLE)})
 _ESCAPE_SEQUENCE = re.compile(r"\\([\\:#={}~n])")
 _RESERVED = re.compile("[\ue000-\ue007]")
+# Control characters other than tab and line ends: no text holds them, and PostgreSQL refuses NUL outright.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPECIAL = re.compile(r"[\\:#={}~\n]")
 
 _ID = re.compile(r"\[id:([^\]\n]*)\]")
@@ -105,8 +110,15 @@ def parse_gift(text: str, *, filename: str = "<gift>") -> list[GiftQuestion]:
     Each question carries the category of the last `$CATEGORY:` line above it and the key and
     tags of the comment lines directly above it (in the same blank-line-separated paragraph).
     Raises GiftError naming `filename`, the first non-comment line of the offending question and
-    the reason; one malformed question rejects the whole file.
+    the reason; one malformed question rejects the whole file, and so do a control character (NUL, ...)
+    anywhere and more than MAX_QUESTIONS questions, before the rest is read.
     """
+    control = _CONTROL.search(text)
+    if control:
+        line = text.count("\n", 0, control.start()) + 1
+        raise GiftError(
+            filename, line, f"contains the control character U+{ord(control[0]):04X}; save it as plain text"
+        )
     questions: list[GiftQuestion] = []
     key_lines: dict[str, int] = {}
     category = ""
@@ -125,6 +137,8 @@ def parse_gift(text: str, *, filename: str = "<gift>") -> list[GiftQuestion]:
         if not body:
             continue
         start = body[0][0]
+        if len(questions) == MAX_QUESTIONS:
+            raise GiftError(filename, start, f"more than {MAX_QUESTIONS} questions in one file; split it into several")
         try:
             question = _parse_question("\n".join(line for _, line in body), comments)
         except _Malformed as error:
@@ -264,6 +278,8 @@ def _typed_answers(block: str, *, ordering: bool) -> tuple[QuestionType, list[Gi
             "true/false is {T} or {F}, numerical {#...}, essay {}"
         )
     entries = [(marker, raw.strip()) for marker, raw in zip(pieces[1::2], pieces[2::2], strict=True)]
+    if len(entries) > MAX_ANSWERS:
+        raise _Malformed(f"{len(entries)} answers; a question takes at most {MAX_ANSWERS} answers, pairs or items")
     if any(marker == "~" for marker, _ in entries):
         return _choice_answers(entries)
     if "->" in block:
@@ -350,6 +366,8 @@ def _numerical_answers(block: str) -> list[GiftAnswer]:
     # As in Moodle, the first answer may omit its '=' ({#3.5:0.1}).
     if not pieces[0].strip():
         pieces = pieces[1:]
+    if len(pieces) > MAX_ANSWERS:
+        raise _Malformed(f"{len(pieces)} answers; a question takes at most {MAX_ANSWERS} answers")
     answers = [_weighted_answer(raw.strip(), default=Decimal(1)) for raw in pieces]
     if not answers:
         raise _Malformed("a numerical question needs an answer")

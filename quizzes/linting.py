@@ -32,6 +32,8 @@ TRUE_FALSE_MIN_ITEMS = 4
 NEAR_DUPLICATE_MIN_WORDS = 6
 NEAR_DUPLICATE_WORD_OVERLAP = 0.7
 NEAR_DUPLICATE_TEXT_SIMILARITY = 0.85
+# Text similarity reads this many characters of each stem: difflib's cost grows with the product of the lengths.
+NEAR_DUPLICATE_TEXT_CHARS = 400
 # Q108
 MATCHING_MIN_PAIRS = 4
 
@@ -319,10 +321,15 @@ def _stem_likeness(first: list[str], second: list[str]) -> str:
     overlap = len(set(first) & set(second)) / len(set(first) | set(second))
     if overlap >= NEAR_DUPLICATE_WORD_OVERLAP:
         return f"{overlap:.0%} shared words"
-    matcher = SequenceMatcher(None, " ".join(first), " ".join(second), autojunk=False)
-    # quick_ratio() bounds ratio() from above at a fraction of its cost; most pairs stop there.
+    limit = NEAR_DUPLICATE_TEXT_CHARS
+    matcher = SequenceMatcher(None, " ".join(first)[:limit], " ".join(second)[:limit], autojunk=False)
+    # The quick ratios bound ratio() from above at a fraction of its cost; most pairs stop there.
     threshold = NEAR_DUPLICATE_TEXT_SIMILARITY
-    if matcher.quick_ratio() >= threshold and (similarity := matcher.ratio()) >= threshold:
+    if (
+        matcher.real_quick_ratio() >= threshold
+        and matcher.quick_ratio() >= threshold
+        and (similarity := matcher.ratio()) >= threshold
+    ):
         return f"{similarity:.0%} similar text"
     return ""
 

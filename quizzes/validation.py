@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from quizzes.gift import MAX_ANSWERS
 from quizzes.models import QuestionType
 
 WEIGHT_TOLERANCE = Decimal("0.0001")
@@ -51,6 +52,11 @@ def choice_problems(qtype: str, choices: list[ChoiceSpec]) -> list[str]:
             problems.append(_("Two pairs share a right side; make each right side different."))
     elif qtype == QuestionType.ORDERING and len(choices) < 2:
         problems.append(_("An ordering question needs at least two items."))
+    if len(choices) > MAX_ANSWERS:
+        problems.append(
+            _("%(count)d choices; a question takes at most %(max)d choices, pairs or items.")
+            % {"count": len(choices), "max": MAX_ANSWERS}
+        )
     if any(not choice.text.strip() for choice in choices):
         problems.append(_("A choice has no text."))
     if any(not -1 <= choice.fraction <= 1 for choice in choices):

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 
 from lessons.selectors import course_get
 from quizzes import selectors, services
@@ -12,6 +13,7 @@ from quizzes.models import Attempt, AttemptQuestion, ReviewShown
 PREVIEW_SALT = "quizzes.preview"
 
 
+@never_cache
 @login_required
 def quiz_preview(request, course_slug, quiz_slug):
     """Staff try a quiz (drafts too) as a student would, graded on the spot; nothing is recorded."""

@@ -1,10 +1,14 @@
-"""Staff-only reports: thin views over one module per report; students are sent to the admin log-in."""
+"""Staff-only reports: thin views over one module per report; students are sent to the admin log-in.
+
+Every report shows students' marks, so none is kept in a browser's or a proxy's cache.
+"""
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from lessons.selectors import course_get
 from quizzes.selectors import quiz_get
@@ -15,11 +19,13 @@ from reports.forms import GradebookFilterForm, QuizStatisticsForm
 from reports.statistics import TOO_EASY_FACILITY, TOO_HARD_FACILITY, WEAK_DISCRIMINATION
 
 
+@never_cache
 @staff_member_required
 def index(request):
     return render(request, "reports/index.html", {"courses": gradebook_report.report_courses()})
 
 
+@never_cache
 @staff_member_required
 def gradebook(request, course_slug):
     course = course_get(slug=course_slug, user=request.user)
@@ -38,6 +44,7 @@ def gradebook(request, course_slug):
     )
 
 
+@never_cache
 @staff_member_required
 def gradebook_csv(request, course_slug):
     course = course_get(slug=course_slug, user=request.user)
@@ -54,6 +61,7 @@ def gradebook_csv(request, course_slug):
     )
 
 
+@never_cache
 @staff_member_required
 def student(request, course_slug, user_id):
     course = course_get(slug=course_slug, user=request.user)
@@ -62,6 +70,7 @@ def student(request, course_slug, user_id):
     return render(request, "reports/student.html", {"course": course, "record": record})
 
 
+@never_cache
 @staff_member_required
 def quiz_statistics(request, course_slug, quiz_slug):
     course = course_get(slug=course_slug, user=request.user)

@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 
 from courseware.loading import course_load
 from tests.factories import (
@@ -28,6 +29,14 @@ THEME_MAP = {
     "digital-era": {"001", "002", "003"},
     "diplomats-craft": {"000", "001", "002", "003"},
 }
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with no cached counts (password-reset limits) from the tests before it."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

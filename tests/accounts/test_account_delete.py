@@ -69,7 +69,8 @@ def test_deleting_removes_personal_data_and_logs_out(student_client, student, st
     assert not LessonProgress.objects.filter(user_id=student.pk).exists()
     assert not Certificate.objects.filter(user_id=student.pk).exists()
     assert student_client.get(certificate.get_absolute_url()).status_code == HTTPStatus.NOT_FOUND
-    assert not student_client.login(username="sam", password="correct-horse-battery")
+    again = student_client.post(reverse("login"), {"username": "sam", "password": "correct-horse-battery"})
+    assert again.status_code == HTTPStatus.OK and not again.context["user"].is_authenticated
 
 
 def test_attempts_move_to_an_anonymous_placeholder_that_cannot_log_in(student, studied):

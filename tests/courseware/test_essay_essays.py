@@ -1,3 +1,5 @@
+import time
+
 import pytest
 
 from courseware.essays import (
@@ -146,3 +148,24 @@ def test_escaped_essay_text_renders_as_written():
     html = render_markdown(f"> {escape_markdown(text)}")
     assert "<script>" not in html and "<em>" not in html and "<a " not in html and "<ol>" not in html
     assert "1. Use *stars*, _under_ [links](http://x.test) and &lt;script&gt;" in html
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "." * 300_000,
+        ".!" * 150_000,
+        "!?." * 100_000 + " End.",
+        "A. " * 100_000,
+        "Word!!!!" * 40_000,
+    ],
+    ids=["dots", "dots-and-bangs", "stops-then-a-sentence", "initials", "shouting"],
+)
+def test_sentence_splitting_takes_linear_time_on_runs_of_stops(text):
+    """300,000 characters of dots and bangs split in well under a second; a backtracking pattern took minutes."""
+    started = time.perf_counter()
+    sentences = split_sentences(text)
+    essay = split_essay(text)
+    assert time.perf_counter() - started < 2
+    assert "".join(sentences).replace(" ", "") == text.replace(" ", "")
+    assert essay.passages

@@ -20,3 +20,16 @@ def browser_type_launch_args(browser_type_launch_args):
         "executable_path": CHROMIUM,
         "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
     }
+
+
+@pytest.fixture(autouse=True)
+def _no_content_security_policy_violations(request):
+    """Fail a browser test whose pages tried anything the Content-Security-Policy refused (inline script or style)."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    refused = []
+    page.on("console", lambda message: "Content Security Policy" in message.text and refused.append(message.text))
+    yield
+    assert refused == [], refused
