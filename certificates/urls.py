@@ -21,6 +21,7 @@ register_converter(CertificateCodeConverter, "certificate_code")
 
 urlpatterns = [
     path("courses/<slug:course_slug>/certificate/", views.course_certificate, name="course_certificate"),
+    path("certificates/", views.lookup, name="lookup"),
     path("certificates/<certificate_code:code>/", views.verify, name="verify"),
     path("certificates/<certificate_code:code>/pdf/", views.download, name="download"),
 ]

@@ -1,8 +1,11 @@
+from http import HTTPStatus
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 
+from certificates.forms import CertificateLookupForm
 from certificates.models import Certificate
 from certificates.pdf import certificate_pdf
 from certificates.selectors import course_completion
@@ -22,8 +25,22 @@ def course_certificate(request, course_slug):
     )
 
 
+def lookup(request):
+    """Check a certificate by its code; a valid one leads to its verification page."""
+    form = CertificateLookupForm(request.GET or None)
+    if form.is_valid():
+        return redirect("certificates:verify", code=form.cleaned_data["code"])
+    status = HTTPStatus.BAD_REQUEST if form.is_bound else HTTPStatus.OK
+    return render(request, "certificates/lookup.html", {"form": form}, status=status)
+
+
 def verify(request, code):
-    certificate = get_object_or_404(Certificate, code=code)
+    """A certificate's public page; an unknown code gets a friendly page with the look-up form, not a bare 404."""
+    certificate = Certificate.objects.filter(code=code).first()
+    if certificate is None:
+        form = CertificateLookupForm(initial={"code": code})
+        context = {"form": form, "unknown_code": code}
+        return render(request, "certificates/lookup.html", context, status=HTTPStatus.NOT_FOUND)
     return render(request, "certificates/verify.html", {"certificate": certificate})
 
 

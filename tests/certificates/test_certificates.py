@@ -90,3 +90,26 @@ def test_certificate_page_lists_what_is_left(student_client, small_course):
     assert "Lessons completed: 0 of 2" in response.text
     assert "Lesson quizzes passed: 0 of 1" in response.text
     assert "Final exam: not passed yet" in response.text
+
+
+def test_an_unknown_code_gets_a_friendly_page_with_a_look_up_form(client):
+    """A mistyped code answers 404 with a message and the form to try again, not a bare error page."""
+    response = client.get(reverse("certificates:verify", args=["AAAA-BBBB-CCCC"]))
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert "No certificate has the code" in response.text and 'name="code"' in response.text
+
+
+def test_the_look_up_form_leads_to_the_certificate(client, student, small_course):
+    """Typing a code in lower case without dashes still finds the certificate."""
+    course, quiz, plain, final = small_course
+    certificate = Certificate.objects.create(user=student, course=course, learner_name="Sam", course_title="T")
+    typed = certificate.code.replace("-", "").lower()
+    response = client.get(reverse("certificates:lookup"), {"code": typed})
+    assert response.status_code == HTTPStatus.FOUND and response["Location"] == certificate.get_absolute_url()
+
+
+def test_a_code_of_the_wrong_shape_is_explained(client):
+    """Bad input gets the expected shape, and nothing is looked up."""
+    response = client.get(reverse("certificates:lookup"), {"code": "not a code"})
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "twelve letters and digits" in response.text
