@@ -29,7 +29,7 @@ def test_a_started_course_shows_progress_mastery_reviews_and_next_step(student_c
     attempt = attempt_start(user=student, quiz=quiz)
     attempt_submit(attempt=attempt, responses=right_answers(attempt))
     response = student_client.get(reverse("learning:dashboard"))
-    assert "1 of 1 steps done · 100%" in response.text
+    assert "1 of 1 step done · 100%" in response.text
     assert "No review due" in response.text
     assert "Your certificate" in response.text
 
