@@ -111,6 +111,9 @@ def _passage(text: str, query_words: list[str]) -> str:
         if first is None:
             continue
         start = max(0, first.start() - PASSAGE_CHARS // 3)
+        if start:
+            # Begin at a word, not in the middle of one.
+            start = paragraph.find(" ", start, first.start()) + 1 or first.start()
         snippet = paragraph[start : start + PASSAGE_CHARS]
         pieces, position = [], 0
         for match in _WORD.finditer(snippet):
