@@ -78,6 +78,7 @@ def test_reloading_updates_questions_by_key_and_bumps_their_version(course_copy)
             "not supported",
         ),
         (lambda text: text.replace("####", "", 1), "explanation"),
+        (lambda text: text.replace("[id:", "[id:Q_", 1), "lowercase letters, digits and hyphens"),
     ],
 )
 def test_a_bad_gift_file_is_named_with_line_and_reason_and_loads_nothing(course_copy, change, reason):
