@@ -338,8 +338,10 @@ def _right_option_without_feedback(item: LintItem) -> Iterator[str]:
 
 
 def _few_matching_pairs(item: LintItem) -> Iterator[str]:
-    if item.qtype == QuestionType.MATCHING and len(item.choices) < MATCHING_MIN_PAIRS:
-        yield f"only {len(item.choices)} pairs; write at least {MATCHING_MIN_PAIRS}"
+    # Extra right-hand items (no left side) are no pairs.
+    pairs = sum(1 for choice in item.choices if choice.text.strip())
+    if item.qtype == QuestionType.MATCHING and pairs < MATCHING_MIN_PAIRS:
+        yield f"only {pairs} pairs; write at least {MATCHING_MIN_PAIRS}"
 
 
 def _unknown_section(item: LintItem) -> Iterator[str]:
@@ -361,7 +363,7 @@ def _names_the_essay(item: LintItem) -> Iterator[str]:
 
 
 def _no_explanation(item: LintItem) -> Iterator[str]:
-    if not item.explanation.strip():
+    if item.qtype != QuestionType.DESCRIPTION and not item.explanation.strip():
         yield "no general feedback (####explanation)"
 
 

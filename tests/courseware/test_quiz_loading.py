@@ -74,7 +74,7 @@ def test_reloading_updates_questions_by_key_and_bumps_their_version(course_copy)
         (lambda text: text.replace("}", "", 1), "not closed"),
         (lambda text: text.replace("[tag:section:", "[tag:sektion:", 1), "must name a section"),
         (
-            lambda text: text + "\n\n// [id:extra-numerical]\n// [tag:section:in-short]\nHow many?{#3}\n",
+            lambda text: text + "\n\n// [id:extra-essay]\n// [tag:section:in-short]\nExplain why.{####Because.}\n",
             "not supported",
         ),
         (lambda text: text.replace("####", "", 1), "explanation"),

@@ -60,7 +60,7 @@ def change_url(question):
         (
             "matching",
             [{"text": "A", "match_text": "x"}, {"text": "B", "match_text": ""}],
-            "both a left and a right side",
+            "needs a right side",
         ),
         ("short", [{"text": "word", "fraction": "0.5"}], "at least one accepted answer at 100%"),
     ],
