@@ -1,4 +1,8 @@
-"""A quiz's questions in and out as GIFT files, for instructors: preview, import and export.
+"""A quiz's questions in and out as GIFT or Moodle XML files, for instructors: preview, import and export.
+
+A file starting with '<' is read as Moodle XML (quizzes/moodle_xml.py), anything else as GIFT; both give
+the same question records, so what follows holds for both (in XML, `[id:]` is <idnumber>, tags are <tags>).
+A file over MAX_IMPORT_BYTES is refused before it is parsed, one over MAX_IMPORT_QUESTIONS after.
 
 On top of the content-file conventions (README "Quizzes (GIFT)"):
 
@@ -52,13 +56,18 @@ from quizzes.gift import (
     write_gift,
 )
 from quizzes.gift import QuestionType as GiftType
+from quizzes.grading import numerical_bounds
 from quizzes.linting import lint_item_from_gift, lint_items
 from quizzes.models import Choice, Question, QuestionType, Quiz
+from quizzes.moodle_xml import MoodleXmlError, looks_like_xml, parse_moodle_xml, write_moodle_xml
 from quizzes.validation import ChoiceSpec, choice_problems
 
 LESSON_TAG_PREFIX = "lesson:"
 KEY_HASH_LENGTH = 10
 CATEGORY_TAG_PREFIX = "category:"
+# Limits of one import file, checked before parsing (size) and after (questions).
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
+MAX_IMPORT_QUESTIONS = 5000
 REFUSED_TYPE_REASONS = {
     GiftType.ESSAY: "essay questions are not supported yet: the quiz engine marks every answer itself "
     "(a written-answer type may come later); leave it out, or give it an answer block such as {=...}",
@@ -200,15 +209,28 @@ def gift_import_preview(*, quiz: Quiz, text: str, filename: str) -> ImportPrevie
     A file that does not parse gives a preview with no questions whose `errors` list every malformed
     question as 'file:line: reason'.
     """
+    size = len(text.encode())
+    if size > MAX_IMPORT_BYTES:
+        limit = MAX_IMPORT_BYTES // (1024 * 1024)
+        return ImportPreview(
+            filename=filename, errors=[f"{filename}: the file is {size} bytes; the limit is {limit} MB, split it"]
+        )
     try:
-        gifts = parse_gift(text, filename=filename)
-    except GiftError as error:
+        gifts, notes = _read_questions(text, filename=filename)
+    except (GiftError, MoodleXmlError) as error:
         return ImportPreview(filename=filename, errors=error.messages)
     if not gifts:
         return ImportPreview(filename=filename, errors=[f"{filename}: the file holds no questions"])
+    if len(gifts) > MAX_IMPORT_QUESTIONS:
+        return ImportPreview(
+            filename=filename,
+            errors=[f"{filename}: {len(gifts)} questions; the limit is {MAX_IMPORT_QUESTIONS} a file, split it"],
+        )
 
     lessons = _target_lessons(quiz)
     planned = _planned_with_keys(quiz, gifts)
+    for question, read_notes in zip(planned, notes, strict=True):
+        question.notes += read_notes
     existing = {
         question.key: question
         for question in Question.objects.filter(
@@ -224,6 +246,15 @@ def gift_import_preview(*, quiz: Quiz, text: str, filename: str) -> ImportPrevie
     preview = ImportPreview(filename=filename, questions=planned)
     _lint(preview, pool=quiz.slug)
     return preview
+
+
+def _read_questions(text: str, *, filename: str) -> tuple[list[GiftQuestion], list[list[str]]]:
+    """The questions of a GIFT or Moodle XML file, and what reading each one dropped."""
+    if looks_like_xml(text):
+        read = parse_moodle_xml(text, filename=filename)
+        return [question.gift for question in read], [question.notes for question in read]
+    gifts = parse_gift(text, filename=filename)
+    return gifts, [[] for _ in gifts]
 
 
 def _lint(preview: ImportPreview, *, pool: str) -> None:
@@ -284,6 +315,31 @@ def gift_export(*, quiz: Quiz) -> str:
     (edited in the admin) that GIFT cannot express.
     """
     return gift_from_questions(quiz.question_pool(), lesson_tags=quiz.is_final)
+
+
+def xml_export(*, quiz: Quiz) -> str:
+    """The quiz's question pool as Moodle XML, with the same ids and tags as its GIFT export.
+
+    Importing it back into the same quiz changes nothing. Raises GiftExportError naming a question
+    that does not read back the same.
+    """
+    gifts = [_gift_question(question, lesson_tag=quiz.is_final) for question in quiz.question_pool()]
+    for gift in gifts:
+        _check_reads_back(gift)
+        (read,) = parse_moodle_xml(write_moodle_xml([gift]), filename=gift.key)
+        if _xml_comparable(read.gift) != _xml_comparable(gift):
+            raise GiftExportError(f"question {gift.key!r} does not read back the same from Moodle XML")
+    return write_moodle_xml(gifts)
+
+
+def _xml_comparable(gift: GiftQuestion) -> tuple:
+    """What Moodle XML must keep of a question: a range may come back as value:tolerance, a category as a tag."""
+    answers = [
+        (numerical_bounds(a.text) if gift.qtype is GiftType.NUMERICAL else a.text, a.fraction, a.feedback, a.match)
+        for a in gift.answers
+    ]
+    tags = {*gift.tags, *([f"{CATEGORY_TAG_PREFIX}{gift.category}"] if gift.category else [])}
+    return (gift.qtype, gift.title, gift.text, gift.explanation, gift.key, sorted(tags), answers)
 
 
 def gift_from_questions(questions: Iterable[Question], *, lesson_tags: bool) -> str:
@@ -441,8 +497,14 @@ def _length_problems(gift: GiftQuestion) -> list[str]:
 
 
 def _comparable(state: dict, lesson_slug: str) -> dict:
-    """A question's state for telling "update" from "unchanged": position is not the file's to change."""
-    return {**{name: value for name, value in state.items() if name != "position"}, "lesson": lesson_slug}
+    """A question's state for telling "update" from "unchanged": position is not the file's to change.
+
+    Numerical answers compare by the numbers they accept: Moodle XML writes the range 1640..1650 as 1645:5.
+    """
+    state = {**{name: value for name, value in state.items() if name != "position"}, "lesson": lesson_slug}
+    if state["qtype"] == GiftType.NUMERICAL:
+        state["choices"] = [[str(numerical_bounds(text)), *rest] for text, *rest in state["choices"]]
+    return state
 
 
 def _write(question: Question, planned: PlannedQuestion) -> None:
