@@ -211,9 +211,9 @@ def gift_import_preview(*, quiz: Quiz, text: str, filename: str) -> ImportPrevie
     """
     size = len(text.encode())
     if size > MAX_IMPORT_BYTES:
-        limit = MAX_IMPORT_BYTES // (1024 * 1024)
         return ImportPreview(
-            filename=filename, errors=[f"{filename}: the file is {size} bytes; the limit is {limit} MB, split it"]
+            filename=filename,
+            errors=[f"{filename}: the file is {size:,} bytes; the limit is {MAX_IMPORT_BYTES:,} bytes, split it"],
         )
     try:
         gifts, notes = _read_questions(text, filename=filename)

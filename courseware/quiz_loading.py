@@ -318,13 +318,15 @@ def _load_quiz(quiz: Quiz, *, exists: bool, desired: dict, force: bool, report: 
 
 def question_write(question: Question, *, lesson, values: dict, answers: list[GiftAnswer]) -> Question:
     """Save a question's fields on `lesson` and replace its choices; an existing question gets a new version."""
-    if question.pk:
+    existed = question.pk is not None
+    if existed:
         question.version += 1
     question.lesson = lesson
     for name, value in values.items():
         setattr(question, name, value)
     question.save()
-    question.choices.all().delete()
+    if existed:
+        question.choices.all().delete()
     Choice.objects.bulk_create(
         Choice(
             question=question,
