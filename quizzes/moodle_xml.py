@@ -209,9 +209,12 @@ def _answers(element: Element, qtype: QuestionType) -> list[GiftAnswer]:
             text = text if not tolerance else f"{text}:{tolerance.normalize():f}"
         answers.append(GiftAnswer(text, fraction / 100, feedback))
     if qtype is QuestionType.TRUE_FALSE:
-        by_text = {answer.text.strip().lower(): answer for answer in answers}
+        by_text = {answer.text.strip(): answer for answer in answers}
+        if set(by_text) != {"true", "false"} and len(answers) == 2:
+            # As Moodle: old exports name the answers in the site's language, true first.
+            by_text = {"true": answers[0], "false": answers[1]}
         if set(by_text) != {"true", "false"}:
-            raise _Unreadable("a true/false question needs the answers 'true' and 'false'")
+            raise _Unreadable("a true/false question needs two answers, 'true' and 'false'")
         return [
             GiftAnswer("True", by_text["true"].fraction, by_text["true"].feedback),
             GiftAnswer("False", by_text["false"].fraction, by_text["false"].feedback),

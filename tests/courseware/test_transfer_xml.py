@@ -11,7 +11,7 @@ from django.urls import reverse
 from courseware.gift_transfer import GiftImportError, gift_export, gift_import, gift_import_preview, xml_export
 from quizzes.models import Question
 from tests.courseware.conftest import GOOD_GIFT
-from tests.quizzes.moodle_xml_cases import NESTED_CATEGORIES_WITH_QUESTIONS
+from tests.quizzes.moodle_xml_cases import MULTICHOICE_ABRIDGED, NESTED_CATEGORIES_WITH_QUESTIONS, TRUEFALSE_ABRIDGED
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +111,14 @@ def test_import_questions_and_export_questions_commands(empty_quiz, tmp_path):
     assert target.read_text(encoding="utf-8") == gift_export(quiz=empty_quiz)
     with pytest.raises(CommandError):
         call_command("export_questions", "--quiz", "no-such-quiz", "--format", "xml")
+
+
+def test_moodles_truefalse_and_multichoice_fixtures_import(empty_quiz):
+    """truefalse.xml and multichoice.xml import into a quiz, with notes for their files and penalties."""
+    for fixture in (TRUEFALSE_ABRIDGED, MULTICHOICE_ABRIDGED):
+        preview = gift_import_preview(quiz=empty_quiz, text=fixture, filename="bank.xml")
+        assert preview.is_importable
+        (planned,) = preview.questions
+        assert "embedded files (images, audio) are not imported" in planned.notes
+        assert gift_import(quiz=empty_quiz, text=fixture, filename="bank.xml").created
+    assert sorted(question.qtype for question in empty_quiz.question_pool()) == ["single", "truefalse"]

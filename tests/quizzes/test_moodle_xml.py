@@ -170,7 +170,7 @@ def test_every_unsupported_or_broken_question_is_listed_with_its_line():
     assert refusal(text) == [
         "bank.xml:3: question type 'calculated' is not supported (supported: multichoice, truefalse, shortanswer, "
         "matching, numerical, description, ordering)",
-        "bank.xml:4: a true/false question needs the answers 'true' and 'false'",
+        "bank.xml:4: a true/false question needs two answers, 'true' and 'false'",
         "bank.xml:5: numerical answer 'many' is not a number",
     ]
 
@@ -179,3 +179,15 @@ def test_xml_is_told_from_gift_by_its_first_character():
     """A file starting with '<' (after a BOM or blanks) is XML; GIFT never starts so."""
     assert looks_like_xml('\ufeff\n <?xml version="1.0"?><quiz/>')
     assert not looks_like_xml("// comment\n::Q::<b>x</b>{T}")
+
+
+def test_true_false_answers_in_another_language_are_taken_true_first():
+    """As Moodle reads old exports: answers not named true/false are True then False, in file order."""
+    text = (
+        '<?xml version="1.0"?><quiz><question type="truefalse"><name><text>T</text></name>'
+        '<questiontext format="plain_text"><text>Paris is in France.</text></questiontext>'
+        '<answer fraction="100"><text>Vrai</text></answer><answer fraction="0"><text>Faux</text></answer>'
+        "</question></quiz>"
+    )
+    (read,) = parse_moodle_xml(text)
+    assert read.gift.answers == [GiftAnswer("True", Decimal(1)), GiftAnswer("False", Decimal(0))]
