@@ -1,4 +1,4 @@
-"""GIFT import and export on the quiz change page of the admin (see quizzes/gift_transfer.py)."""
+"""GIFT and Moodle XML import and export on the quiz change page of the admin (see courseware/gift_transfer.py)."""
 
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,10 +18,17 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from courseware.gift_transfer import GiftExportError, GiftImportError, gift_export, gift_import, gift_import_preview
+from courseware.gift_transfer import (
+    MAX_IMPORT_BYTES,
+    GiftExportError,
+    GiftImportError,
+    gift_export,
+    gift_import,
+    gift_import_preview,
+    xml_export,
+)
 
-MAX_GIFT_BYTES = 1024 * 1024
-GIFT_SUFFIXES = {".gift", ".txt"}
+GIFT_SUFFIXES = {".gift", ".txt", ".xml"}
 PAYLOAD_SALT = "courseware.admin_gift.import"
 # A preview stays valid for an hour; after that the file must be uploaded again.
 PAYLOAD_MAX_AGE = 60 * 60
@@ -36,19 +43,19 @@ class GiftUpload:
 
 class GiftUploadForm(forms.Form):
     file = forms.FileField(
-        label=gettext_lazy("GIFT file"),
-        help_text=gettext_lazy("A .gift or .txt file in UTF-8, at most 1 MB."),
+        label=gettext_lazy("GIFT or Moodle XML file"),
+        help_text=gettext_lazy("A .gift, .txt (GIFT) or .xml (Moodle XML) file in UTF-8, at most 10 MB."),
     )
 
     def clean_file(self) -> GiftUpload:
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower() not in GIFT_SUFFIXES:
             raise ValidationError(
-                _("%(name)s is not a .gift or .txt file."), code="extension", params={"name": upload.name}
+                _("%(name)s is not a .gift, .txt or .xml file."), code="extension", params={"name": upload.name}
             )
-        if upload.size > MAX_GIFT_BYTES:
+        if upload.size > MAX_IMPORT_BYTES:
             raise ValidationError(
-                _("The file is %(size)s; the limit is 1 MB. Split it into several files."),
+                _("The file is %(size)s; the limit is 10 MB. Split it into several files."),
                 code="too_large",
                 params={"size": filesizeformat(upload.size)},
             )
@@ -113,6 +120,11 @@ class GiftTransferAdminMixin:
                 self.admin_site.admin_view(self.gift_export_view),
                 name="{}_{}_gift_export".format(*info),
             ),
+            path(
+                "<path:object_id>/xml/export/",
+                self.admin_site.admin_view(self.xml_export_view),
+                name="{}_{}_xml_export".format(*info),
+            ),
             *super().get_urls(),
         ]
 
@@ -165,7 +177,7 @@ class GiftTransferAdminMixin:
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "original": quiz,
-            "title": _("Import GIFT into %(quiz)s") % {"quiz": quiz},
+            "title": _("Import GIFT or Moodle XML into %(quiz)s") % {"quiz": quiz},
             "form": upload_form,
             "confirm_form": confirm_form,
             "preview": preview,
@@ -173,14 +185,22 @@ class GiftTransferAdminMixin:
         return TemplateResponse(request, self.gift_import_template, context)
 
     def gift_export_view(self, request, object_id):
+        return self._export(request, object_id, gift_export, suffix="gift", content_type="text/plain")
+
+    def xml_export_view(self, request, object_id):
+        return self._export(request, object_id, xml_export, suffix="xml", content_type="application/xml")
+
+    def _export(self, request, object_id, export, *, suffix: str, content_type: str):
         quiz = self._gift_quiz(request, object_id)
         try:
-            text = gift_export(quiz=quiz)
+            text = export(quiz=quiz)
         except GiftExportError as error:
             self.message_user(request, _("Nothing exported: %(reason)s") % {"reason": error}, messages.ERROR)
             return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", quiz.pk)
-        response = HttpResponse(text, content_type="text/plain; charset=utf-8")
-        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=f"{quiz.slug}.gift")
+        response = HttpResponse(text, content_type=f"{content_type}; charset=utf-8")
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=f"{quiz.slug}.{suffix}"
+        )
         return response
 
     def _gift_quiz(self, request, object_id):

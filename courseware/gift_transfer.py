@@ -1,4 +1,8 @@
-"""A quiz's questions in and out as GIFT files, for instructors: preview, import and export.
+"""A quiz's questions in and out as GIFT or Moodle XML files, for instructors: preview, import and export.
+
+A file starting with '<' is read as Moodle XML (quizzes/moodle_xml.py), anything else as GIFT; both give
+the same question records, so what follows holds for both (in XML, `[id:]` is <idnumber>, tags are <tags>).
+A file over MAX_IMPORT_BYTES is refused before it is parsed, one over MAX_IMPORT_QUESTIONS after.
 
 On top of the content-file conventions (README "Quizzes (GIFT)"):
 
@@ -10,9 +14,13 @@ On top of the content-file conventions (README "Quizzes (GIFT)"):
 - `// [tag:lesson:lesson-slug]` names the lesson a question belongs to. The final exam draws from the whole
   course, so each of its questions must carry one (its export writes them); in a lesson quiz it may only
   name the quiz's own lesson.
-- Numerical, essay and description items are refused; so is a question without an explanation (`####`).
+- Other `[tag:]`s are kept on the question and written back on export; a `$CATEGORY:` becomes the tag
+  `category:PATH`. Keys are kept as given (a Moodle idnumber such as `Q1` or `q_1` round-trips).
+- Numerical questions and descriptions import; essay items are refused, each with its line. A question
+  without an explanation (`####`) imports with a warning (linter rule Q111).
 - Import creates and updates, never deletes. New questions go after the lesson's existing ones; updated
-  questions keep their place. One refused question or a parse error refuses the whole file.
+  questions keep their place. One refused question or a parse error refuses the whole file, and every
+  problem of the file is reported at once.
 """
 
 import hashlib
@@ -39,6 +47,7 @@ from courseware.quiz_loading import (
 )
 from lessons.models import Lesson
 from quizzes.gift import (
+    MAX_QUESTIONS,
     ORDERING_TAG,
     SECTION_TAG_PREFIX,
     GiftAnswer,
@@ -48,18 +57,24 @@ from quizzes.gift import (
     write_gift,
 )
 from quizzes.gift import QuestionType as GiftType
+from quizzes.grading import numerical_bounds
 from quizzes.linting import lint_item_from_gift, lint_items
 from quizzes.models import Choice, Question, QuestionType, Quiz
+from quizzes.moodle_xml import MoodleXmlError, looks_like_xml, parse_moodle_xml, write_moodle_xml
 from quizzes.validation import ChoiceSpec, choice_problems
 
 LESSON_TAG_PREFIX = "lesson:"
 KEY_HASH_LENGTH = 10
+CATEGORY_TAG_PREFIX = "category:"
+# Limits of one import file, checked before parsing (size) and after (questions).
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
+MAX_IMPORT_QUESTIONS = MAX_QUESTIONS
 REFUSED_TYPE_REASONS = {
-    GiftType.NUMERICAL: "numerical questions are not supported by the quiz engine; "
-    "write the number as a short answer instead, e.g. {=1648}",
-    GiftType.ESSAY: "essay questions are not supported: the quiz engine marks every answer automatically",
-    GiftType.DESCRIPTION: "this text has no answer block {...}; descriptions are not supported, only questions",
+    GiftType.ESSAY: "essay questions are not supported yet: the quiz engine marks every answer itself "
+    "(a written-answer type may come later); leave it out, or give it an answer block such as {=...}",
 }
+# Tags that set fields of the question rather than being kept as its tags.
+FIELD_TAG_PREFIXES = (SECTION_TAG_PREFIX, LESSON_TAG_PREFIX, GROUP_TAG, OBJECTIVE_TAG, LEVEL_TAG)
 
 
 class ImportAction(StrEnum):
@@ -106,15 +121,20 @@ class ImportPreview:
 
     filename: str
     questions: list[PlannedQuestion] = field(default_factory=list)
-    error: str = ""
+    # Why the file cannot be read at all, each as 'file:line: reason'.
+    errors: list[str] = field(default_factory=list)
     # Linter findings about the file as a whole (a pool's option lengths, the true/false balance).
     warnings: list[str] = field(default_factory=list)
 
     @property
+    def error(self) -> str:
+        return "\n".join(self.errors)
+
+    @property
     def problems(self) -> list[str]:
         """Every reason the file is refused, each as 'file:line: reason'; empty when it can be imported."""
-        if self.error:
-            return [self.error]
+        if self.errors:
+            return self.errors
         return [
             f"{self.filename}:{planned.line}: {problem}" for planned in self.questions for problem in planned.problems
         ]
@@ -187,18 +207,31 @@ def quiz_by_reference(reference: str) -> Quiz:
 def gift_import_preview(*, quiz: Quiz, text: str, filename: str, lint: bool = True) -> ImportPreview:
     """Say what importing `text` into the quiz's lesson (or course, for the final exam) would do.
 
-    A file that does not parse gives a preview whose `error` is 'file:line: reason' and no questions.
-    `lint=False` leaves out the linter's warnings, which refuse nothing.
+    A file that does not parse gives a preview with no questions whose `errors` list every malformed
+    question as 'file:line: reason'. `lint=False` leaves out the linter's warnings, which refuse nothing.
     """
+    size = len(text.encode())
+    if size > MAX_IMPORT_BYTES:
+        return ImportPreview(
+            filename=filename,
+            errors=[f"{filename}: the file is {size:,} bytes; the limit is {MAX_IMPORT_BYTES:,} bytes, split it"],
+        )
     try:
-        gifts = parse_gift(text, filename=filename)
-    except GiftError as error:
-        return ImportPreview(filename=filename, error=str(error))
+        gifts, notes = _read_questions(text, filename=filename)
+    except (GiftError, MoodleXmlError) as error:
+        return ImportPreview(filename=filename, errors=error.messages)
     if not gifts:
-        return ImportPreview(filename=filename, error=f"{filename}: the file holds no questions")
+        return ImportPreview(filename=filename, errors=[f"{filename}: the file holds no questions"])
+    if len(gifts) > MAX_IMPORT_QUESTIONS:
+        return ImportPreview(
+            filename=filename,
+            errors=[f"{filename}: {len(gifts)} questions; the limit is {MAX_IMPORT_QUESTIONS} a file, split it"],
+        )
 
     lessons = _target_lessons(quiz)
-    planned = [PlannedQuestion(gift=gift, key=gift.key or _generated_key(quiz, gift)) for gift in gifts]
+    planned = _planned_with_keys(quiz, gifts)
+    for question, read_notes in zip(planned, notes, strict=True):
+        question.notes += read_notes
     existing = {
         question.key: question
         for question in Question.objects.filter(
@@ -207,21 +240,23 @@ def gift_import_preview(*, quiz: Quiz, text: str, filename: str, lint: bool = Tr
         .select_related("lesson")
         .prefetch_related("choices")
     }
-    first_line: dict[str, int] = {}
     for question in planned:
         _plan(question, quiz=quiz, lessons=lessons, existing=existing.get(question.key))
-        if question.key in first_line:
-            question.problems.append(
-                f"its generated key {question.key!r} is the same as the question's on line "
-                f"{first_line[question.key]} (same text); give one of them an // [id:...]"
-            )
-        first_line.setdefault(question.key, question.line)
         if question.problems:
             question.action = ImportAction.REFUSED
     preview = ImportPreview(filename=filename, questions=planned)
     if lint:
         _lint(preview, pool=quiz.slug)
     return preview
+
+
+def _read_questions(text: str, *, filename: str) -> tuple[list[GiftQuestion], list[list[str]]]:
+    """The questions of a GIFT or Moodle XML file, and what reading each one dropped."""
+    if looks_like_xml(text):
+        read = parse_moodle_xml(text, filename=filename)
+        return [question.gift for question in read], [question.notes for question in read]
+    gifts = parse_gift(text, filename=filename)
+    return gifts, [[] for _ in gifts]
 
 
 def _lint(preview: ImportPreview, *, pool: str) -> None:
@@ -285,6 +320,31 @@ def gift_export(*, quiz: Quiz) -> str:
     return gift_from_questions(quiz.question_pool(), lesson_tags=quiz.is_final)
 
 
+def xml_export(*, quiz: Quiz) -> str:
+    """The quiz's question pool as Moodle XML, with the same ids and tags as its GIFT export.
+
+    Importing it back into the same quiz changes nothing. Raises GiftExportError naming a question
+    that does not read back the same.
+    """
+    gifts = [_gift_question(question, lesson_tag=quiz.is_final) for question in quiz.question_pool()]
+    for gift in gifts:
+        _check_reads_back(gift)
+        (read,) = parse_moodle_xml(write_moodle_xml([gift]), filename=gift.key)
+        if _xml_comparable(read.gift) != _xml_comparable(gift):
+            raise GiftExportError(f"question {gift.key!r} does not read back the same from Moodle XML")
+    return write_moodle_xml(gifts)
+
+
+def _xml_comparable(gift: GiftQuestion) -> tuple:
+    """What Moodle XML must keep of a question: a range may come back as value:tolerance, a category as a tag."""
+    answers = [
+        (numerical_bounds(a.text) if gift.qtype is GiftType.NUMERICAL else a.text, a.fraction, a.feedback, a.match)
+        for a in gift.answers
+    ]
+    tags = {*gift.tags, *([f"{CATEGORY_TAG_PREFIX}{gift.category}"] if gift.category else [])}
+    return (gift.qtype, gift.title, gift.text, gift.explanation, gift.key, sorted(tags), answers)
+
+
 def gift_from_questions(questions: Iterable[Question], *, lesson_tags: bool) -> str:
     """Write questions (with their choices and lessons loaded) as GIFT, checking that each reads back the same."""
     gifts = []
@@ -300,6 +360,29 @@ def _target_lessons(quiz: Quiz) -> dict[str, Lesson]:
     if quiz.is_final:
         return {lesson.slug: lesson for lesson in Lesson.objects.filter(course_id=quiz.course_id)}
     return {quiz.lesson.slug: quiz.lesson}
+
+
+def _planned_with_keys(quiz: Quiz, gifts: list[GiftQuestion]) -> list[PlannedQuestion]:
+    """Plan each question under its [id:], or a key generated from its text; a repeated text gets -2, -3, ...
+
+    The numbering follows file order, so importing the same file again finds the same keys.
+    """
+    planned, seen = [], Counter()
+    taken = {gift.key for gift in gifts if gift.key}
+    for gift in gifts:
+        question = PlannedQuestion(gift=gift, key=gift.key)
+        if not gift.key:
+            base = _generated_key(quiz, gift)
+            seen[base] += 1
+            question.key = base if seen[base] == 1 else f"{base}-{seen[base]}"
+            while question.key in taken:
+                seen[base] += 1
+                question.key = f"{base}-{seen[base]}"
+            taken.add(question.key)
+            if seen[base] > 1:
+                question.notes.append(f"same text as an earlier question without [id:]; numbered {question.key}")
+        planned.append(question)
+    return planned
 
 
 def _generated_key(quiz: Quiz, gift: GiftQuestion) -> str:
@@ -327,18 +410,14 @@ def _plan(planned: PlannedQuestion, *, quiz: Quiz, lessons: dict[str, Lesson], e
             f"key {planned.key!r} belongs to a question of lesson {existing.lesson.slug!r}; keys are unique in "
             "the course, so change the [id:] (or remove it to have one generated)"
         )
-    if not gift.explanation:
-        problems.append("needs an explanation (#### general feedback), shown to students after they submit")
     problems += _length_problems(gift)
     problems += choice_problems(
         str(gift.qtype), [ChoiceSpec(text=a.text, fraction=a.fraction, match=a.match) for a in gift.answers]
     )
     if planned.lesson is not None:
         problems += item_metadata_problems(gift, objective_count=len(planned.lesson.objective_list))
-    kept = (SECTION_TAG_PREFIX, LESSON_TAG_PREFIX, GROUP_TAG, OBJECTIVE_TAG, LEVEL_TAG)
-    for tag in gift.tags:
-        if not tag.startswith(kept) and tag != ORDERING_TAG:
-            notes.append(f"tag {tag!r} is not kept: questions have no tags")
+    if gift.category:
+        notes.append(f"category {gift.category!r} is kept as the tag {CATEGORY_TAG_PREFIX}{gift.category}")
     if gift.text_format:
         notes.append(f"format marker [{gift.text_format}] is ignored: question text is plain text")
     if problems:
@@ -347,12 +426,27 @@ def _plan(planned: PlannedQuestion, *, quiz: Quiz, lessons: dict[str, Lesson], e
         planned.action = ImportAction.CREATE
         return
     planned.existing = existing
-    current = _comparable(question_state(existing, list(existing.choices.all())), existing.lesson.slug)
+    current = _comparable(
+        {**question_state(existing, list(existing.choices.all())), "tags": existing.tags}, existing.lesson.slug
+    )
     desired = _comparable(
-        {**desired_question_state(gift, existing.position, pool=quiz.kind), "section_anchor": planned.section},
+        {
+            **desired_question_state(gift, existing.position, pool=quiz.kind),
+            "section_anchor": planned.section,
+            "tags": question_tags(gift),
+        },
         planned.lesson.slug,
     )
     planned.action = ImportAction.UNCHANGED if current == desired else ImportAction.UPDATE
+
+
+def question_tags(gift: GiftQuestion) -> list[str]:
+    """The tags a question keeps: its GIFT tags that set no field, then its category as `category:PATH`."""
+    tags = [tag for tag in gift.tags if not tag.startswith(FIELD_TAG_PREFIXES) and tag != ORDERING_TAG]
+    category = f"{CATEGORY_TAG_PREFIX}{gift.category}"
+    if gift.category and category not in tags:
+        tags.append(category)
+    return tags
 
 
 def _question_lesson(planned: PlannedQuestion, *, quiz: Quiz, lessons: dict[str, Lesson]) -> Lesson | None:
@@ -406,8 +500,14 @@ def _length_problems(gift: GiftQuestion) -> list[str]:
 
 
 def _comparable(state: dict, lesson_slug: str) -> dict:
-    """A question's state for telling "update" from "unchanged": position is not the file's to change."""
-    return {**{name: value for name, value in state.items() if name != "position"}, "lesson": lesson_slug}
+    """A question's state for telling "update" from "unchanged": position is not the file's to change.
+
+    Numerical answers compare by the numbers they accept: Moodle XML writes the range 1640..1650 as 1645:5.
+    """
+    state = {**{name: value for name, value in state.items() if name != "position"}, "lesson": lesson_slug}
+    if state["qtype"] == GiftType.NUMERICAL:
+        state["choices"] = [[str(numerical_bounds(text)), *rest] for text, *rest in state["choices"]]
+    return state
 
 
 def _write(question: Question, planned: PlannedQuestion) -> None:
@@ -419,6 +519,7 @@ def _write(question: Question, planned: PlannedQuestion) -> None:
         "explanation": gift.explanation,
         "section_anchor": planned.section,
         "pool": planned.pool,
+        "tags": question_tags(gift),
         **item_metadata(gift),
     }
     question_write(question, lesson=planned.lesson, values=values, answers=gift.answers)
@@ -434,6 +535,7 @@ def _gift_question(question: Question, *, lesson_tag: bool) -> GiftQuestion:
     if lesson_tag:
         tags.append(f"{LESSON_TAG_PREFIX}{question.lesson.slug}")
     tags += item_metadata_tags(question)
+    tags += [tag for tag in question.tags if tag not in tags]
     if question.qtype == GiftType.ORDERING:
         tags.append(ORDERING_TAG)
     return GiftQuestion(

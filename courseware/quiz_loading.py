@@ -42,6 +42,8 @@ GROUP_TAG, OBJECTIVE_TAG, LEVEL_TAG, LESSON_TAG = "group:", "objective:", "level
 SUPPORTED_TYPES = {choice.value for choice in QuestionType}
 FRACTION_PLACES = Decimal("0.0000001")
 SLUG_TEXT = re.compile(r"[-a-zA-Z0-9_]{1,60}")
+# Shipped content keeps slug keys; GIFT import takes any Moodle idnumber.
+CONTENT_KEY = re.compile(r"[a-z0-9-]+")
 
 
 @dataclass
@@ -158,6 +160,8 @@ def read_quizzes(folder: Path, course: CourseData) -> QuizzesData:
                 raise ContentError(f"{where}: {question.qtype} questions are not supported by the quiz engine")
             if not question.key:
                 raise ContentError(f"{where}: every question needs a // [id:...] key")
+            if not CONTENT_KEY.fullmatch(question.key):
+                raise ContentError(f"{where}: key {question.key!r} must be lowercase letters, digits and hyphens")
             if question.key in seen_keys:
                 raise ContentError(f"{where}: key '{question.key}' is already used in {seen_keys[question.key]}")
             seen_keys[question.key] = path.name
@@ -314,13 +318,15 @@ def _load_quiz(quiz: Quiz, *, exists: bool, desired: dict, force: bool, report: 
 
 def question_write(question: Question, *, lesson, values: dict, answers: list[GiftAnswer]) -> Question:
     """Save a question's fields on `lesson` and replace its choices; an existing question gets a new version."""
-    if question.pk:
+    existed = question.pk is not None
+    if existed:
         question.version += 1
     question.lesson = lesson
     for name, value in values.items():
         setattr(question, name, value)
     question.save()
-    question.choices.all().delete()
+    if existed:
+        question.choices.all().delete()
     Choice.objects.bulk_create(
         Choice(
             question=question,

@@ -24,8 +24,14 @@ CHOICE_HELP = {
     QuestionType.TRUE_FALSE: _("Two choices, True and False; the right one at weight 1."),
     QuestionType.MULTIPLE: _("Right choices' weights add up to 1 (100%); wrong picks can cost, e.g. -0.5."),
     QuestionType.SHORT: _("Each accepted answer on its own row; case, spacing and punctuation are ignored."),
-    QuestionType.MATCHING: _("Each row is a pair: left side and the right side it matches."),
+    QuestionType.MATCHING: _(
+        "Each row is a pair: left side and the right side it matches; a row with only a right side adds a wrong option."
+    ),
     QuestionType.ORDERING: _("List the items in the right order; students see them shuffled."),
+    QuestionType.NUMERICAL: _(
+        "Each answer as 42, 42:0.5 (value and tolerance) or 40..44 (range), with its weight; * catches any other."
+    ),
+    QuestionType.DESCRIPTION: _("Text shown between questions and not marked; it has no choices."),
 }
 
 

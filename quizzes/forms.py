@@ -57,14 +57,16 @@ class AttemptForm(forms.Form):
                 initial=[_index(order, choice_id) for choice_id in response.get("choices", [])],
             )
             return [name]
-        if qtype == QuestionType.SHORT:
+        if qtype in {QuestionType.SHORT, QuestionType.NUMERICAL}:
             self.fields[name] = forms.CharField(
-                label=_("Your answer"),
+                label=_("Your answer (a number)") if qtype == QuestionType.NUMERICAL else _("Your answer"),
                 max_length=MAX_SHORT_ANSWER,
                 required=False,
                 initial=response.get("text", ""),
             )
             return [name]
+        if qtype == QuestionType.DESCRIPTION:
+            return []
         names = []
         if qtype == QuestionType.MATCHING:
             match_order = snapshot["match_order"]
@@ -125,7 +127,9 @@ class AttemptForm(forms.Form):
         return {slot.position: self._response(slot) for slot in self.slots}
 
     def unanswered(self) -> list[int]:
-        return [position for position, response in self.responses().items() if response is None]
+        """Positions of the questions left blank; descriptions ask nothing, so they are never among them."""
+        marked = {slot.position for slot in self.slots if slot.snapshot["qtype"] != QuestionType.DESCRIPTION}
+        return [position for position, response in self.responses().items() if response is None and position in marked]
 
     def _response(self, slot: AttemptQuestion) -> dict | None:
         snapshot = slot.snapshot
@@ -137,8 +141,10 @@ class AttemptForm(forms.Form):
             return {"choice": order[int(values[0])]} if values[0] else None
         if qtype == QuestionType.MULTIPLE:
             return {"choices": sorted(order[int(value)] for value in values[0])} if values[0] else None
-        if qtype == QuestionType.SHORT:
+        if qtype in {QuestionType.SHORT, QuestionType.NUMERICAL}:
             return {"text": values[0].strip()} if values[0] and values[0].strip() else None
+        if qtype == QuestionType.DESCRIPTION:
+            return None
         if qtype == QuestionType.MATCHING:
             match_order = snapshot["match_order"]
             pairs = {str(order[index]): match_order[int(value)] for index, value in enumerate(values) if value}

@@ -1,9 +1,12 @@
 """Read and write GIFT, Moodle's plain-text quiz format.
 
-Parsing follows Moodle's importer (question/format/gift/format.php): questions are separated by
-blank lines, lines are trimmed, `//` lines are comments, and the answer type is told from the
-answer block the same way. Where Moodle silently guesses (a garbled block becomes a short answer,
-a stray `#` joins the feedback), this parser rejects the file instead.
+Parsing follows Moodle's importer (question/format/gift/format.php) and reads Moodle's own GIFT tests
+the way it does (tests/quizzes/test_gift_moodle.py): questions are separated by lines that are blank
+to PHP's trim(), `//` lines anywhere in a question are its comments (their `[id:]` and `[tag:]` are
+its key and tags), format markers such as `[html]` are stripped from the question text, answers,
+feedback and general feedback, and the answer type is told from the answer block the same way.
+Where Moodle silently guesses (a garbled block becomes a short answer, a stray `#` joins the
+feedback), this parser reports the question instead; README.md lists these differences.
 """
 
 import re
@@ -14,7 +17,7 @@ from enum import StrEnum
 
 BLANK = "_____"
 # Limits that keep a file's import, and a question's attempt page, small and quick (README "GIFT import/export").
-MAX_QUESTIONS = 200
+MAX_QUESTIONS = 5000
 MAX_ANSWERS = 20
 ORDERING_TAG = "type:ordering"
 SECTION_TAG_PREFIX = "section:"
@@ -69,10 +72,15 @@ class GiftQuestion:
 
 
 class GiftError(ValueError):
-    """Raised for a malformed file: str(error) is 'FILENAME:LINE: REASON'."""
+    """Raised for a malformed file: `messages` lists every error as 'FILENAME:LINE: REASON', in file order.
 
-    def __init__(self, filename: str, line: int, reason: str) -> None:
-        super().__init__(f"{filename}:{line}: {reason}")
+    `line` and `reason` are those of the first error; str(error) is the messages, one a line.
+    """
+
+    def __init__(self, filename: str, line: int, reason: str, *, more: list[tuple[int, str]] = ()) -> None:
+        errors = [(line, reason), *more]
+        self.messages = [f"{filename}:{number}: {why}" for number, why in errors]
+        super().__init__("\n".join(self.messages))
         self.filename = filename
         self.line = line
         self.reason = reason
@@ -92,12 +100,15 @@ _RESERVED = re.compile("[\ue000-\ue007]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPECIAL = re.compile(r"[\\:#={}~\n]")
 
-_ID = re.compile(r"\[id:([^\]\n]*)\]")
-_TAG = re.compile(r"\[tag:([^\]\n]*)\]")
-_KEY = re.compile(r"[a-z0-9-]+")
+# As Moodle's extract_idnumber_and_tags_from_comment: no control characters, `\]` escapes a bracket.
+_ID = re.compile(r"\[id:((?:\\\]|[^\]\x00-\x1f\x7f])+)\]")
+_TAG = re.compile(r"\[tag:((?:\\\]|[^\]<>`\x00-\x1f\x7f])*)\]")
 _FORMAT_MARKER = re.compile(r"\[(markdown|html|plain|moodle)\]")
-_WEIGHT = re.compile(r"%(-?\d+(?:\.\d+)?)%")
-_NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
+# Moodle reads ASCII digits only (its regex is [0-9]); \d would take Arabic-Indic digits too.
+_WEIGHT = re.compile(r"%(-?[0-9]+(?:\.[0-9]+)?)%")
+_NUMBER = r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
+# PHP's trim(): a line holding only a no-break space is not blank to Moodle.
+_PHP_BLANKS = " \t\n\r\0\x0b"
 _NUMERICAL_ANSWER = re.compile(rf"\*|{_NUMBER}(?:[ \t]*:[ \t]*{_NUMBER})?|{_NUMBER}[ \t]*\.\.[ \t]*{_NUMBER}")
 _TRUE_FALSE_KEYS = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 # Multiple-response weights like 3 x 33.33333% may miss 100% by rounding; allow 0.01 percentage points.
@@ -108,10 +119,10 @@ def parse_gift(text: str, *, filename: str = "<gift>") -> list[GiftQuestion]:
     """Parse a GIFT file into its questions, in file order.
 
     Each question carries the category of the last `$CATEGORY:` line above it and the key and
-    tags of the comment lines directly above it (in the same blank-line-separated paragraph).
-    Raises GiftError naming `filename`, the first non-comment line of the offending question and
-    the reason; one malformed question rejects the whole file, and so do a control character (NUL, ...)
-    anywhere and more than MAX_QUESTIONS questions, before the rest is read.
+    tags of the comment lines of its paragraph (its run of non-blank lines), before or after it.
+    Raises GiftError listing every malformed question of the file, each with `filename`, the
+    question's first non-comment line and the reason; a control character (NUL, ...) anywhere and
+    more than MAX_QUESTIONS questions refuse the file before the rest is read.
     """
     control = _CONTROL.search(text)
     if control:
@@ -120,17 +131,21 @@ def parse_gift(text: str, *, filename: str = "<gift>") -> list[GiftQuestion]:
             filename, line, f"contains the control character U+{ord(control[0]):04X}; save it as plain text"
         )
     questions: list[GiftQuestion] = []
+    errors: list[tuple[int, str]] = []
     key_lines: dict[str, int] = {}
     category = ""
     for paragraph in _paragraphs(text.removeprefix("\ufeff")):
         comments: list[str] = []
         body: list[tuple[int, str]] = []
         for number, line in paragraph:
-            if line.startswith("//"):
-                if not body:
-                    comments.append(line)
-            elif not body and line.startswith("$CATEGORY:"):
-                category = line.removeprefix("$CATEGORY:").strip()
+            trimmed = _trim(line)
+            if trimmed.startswith("//"):
+                comments.append(trimmed)
+                if body:
+                    # Moodle blanks a comment line inside a question rather than dropping it.
+                    body.append((number, " "))
+            elif not body and trimmed.startswith("$CATEGORY:"):
+                category = _trim(trimmed.removeprefix("$CATEGORY:"))
                 comments = []
             else:
                 body.append((number, line))
@@ -140,18 +155,34 @@ def parse_gift(text: str, *, filename: str = "<gift>") -> list[GiftQuestion]:
         if len(questions) == MAX_QUESTIONS:
             raise GiftError(filename, start, f"more than {MAX_QUESTIONS} questions in one file; split it into several")
         try:
-            question = _parse_question("\n".join(line for _, line in body), comments)
+            question = _parse_question(_trim("\n".join(line for _, line in body)), "\n".join(comments))
         except _Malformed as error:
-            raise GiftError(filename, start, str(error)) from None
+            errors.append((start, str(error)))
+            continue
         if question.key in key_lines:
-            reason = f"duplicate key {question.key!r}, already used on line {key_lines[question.key]}"
-            raise GiftError(filename, start, reason)
+            errors.append((start, f"duplicate key {question.key!r}, already used on line {key_lines[question.key]}"))
+            continue
         if question.key:
             key_lines[question.key] = start
         question.category = category
         question.line = start
         questions.append(question)
+    if errors:
+        (line, reason), *more = errors
+        raise GiftError(filename, line, reason, more=more)
     return questions
+
+
+def comment_metadata(comment: str) -> tuple[str, list[str]]:
+    """The key and tags of a question's comment lines, as Moodle reads them.
+
+    The key is the first `[id:...]`, the tags every non-empty `[tag:...]`, each trimmed and with
+    `\\]` read as `]`; neither may span lines or hold control characters.
+    """
+    keys = _ID.findall(comment)
+    key = _trim(keys[0].replace("\\]", "]")) if keys else ""
+    tags = [_trim(tag.replace("\\]", "]")) for tag in _TAG.findall(comment)]
+    return key, [tag for tag in tags if tag]
 
 
 def write_gift(questions: Iterable[GiftQuestion]) -> str:
@@ -172,12 +203,15 @@ def write_gift(questions: Iterable[GiftQuestion]) -> str:
     return "\n\n".join(paragraphs) + "\n" if paragraphs else ""
 
 
+def _trim(text: str) -> str:
+    return text.strip(_PHP_BLANKS)
+
+
 def _paragraphs(text: str) -> Iterator[list[tuple[int, str]]]:
-    """Yield each run of non-blank lines as (1-based line number, trimmed line) pairs."""
+    """Yield each run of lines that are not blank to PHP's trim() as (1-based line number, line) pairs."""
     paragraph: list[tuple[int, str]] = []
-    for number, raw_line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
-        line = raw_line.strip()
-        if line:
+    for number, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
+        if _trim(line):
             paragraph.append((number, line))
         elif paragraph:
             yield paragraph
@@ -186,18 +220,18 @@ def _paragraphs(text: str) -> Iterator[list[tuple[int, str]]]:
         yield paragraph
 
 
-def _parse_question(source: str, comments: list[str]) -> GiftQuestion:
+def _parse_question(source: str, comment: str) -> GiftQuestion:
     if _RESERVED.search(source):
         raise _Malformed("contains a private-use character U+E000..U+E007, which the parser reserves")
-    key, tags = _metadata(comments)
+    key, tags = comment_metadata(comment)
     masked = _ESCAPE_SEQUENCE.sub(lambda match: _PLACEHOLDERS[match[1]], source)
     title = ""
     if masked.startswith("::"):
         end = masked.find("::", 2)
         if end == -1:
             raise _Malformed("the title opened with '::' is not closed")
-        title = _unmask(masked[2:end].strip())
-        masked = masked[end + 2 :].strip()
+        title = _trim(_unmask(masked[2:end]))
+        masked = _trim(masked[end + 2 :])
 
     opening, closing = masked.find("{"), masked.find("}")
     if opening == -1 and closing == -1:
@@ -212,14 +246,15 @@ def _parse_question(source: str, comments: list[str]) -> GiftQuestion:
         raise _Malformed("more than one answer block (separate questions with a blank line)")
     before = masked[:opening]
     # Text after the block makes it a missing-word question: the block leaves a blank behind.
-    text_format, text = _text_with_format(before + BLANK + after if after.strip() else before)
+    text_format, text = _text_with_format(before + BLANK + after if _trim(after) else before)
 
-    block = masked[opening + 1 : closing].strip()
+    block = _trim(masked[opening + 1 : closing])
     explanation = ""
     separator = block.rfind("####")
     if separator != -1:
-        explanation = _unmask(block[separator + 4 :].strip())
-        block = block[:separator].strip()
+        # As in Moodle, a format marker counts only right after the ####.
+        _, explanation = _text_with_format(block[separator + 4 :], trim_first=False)
+        block = _trim(block[:separator])
     qtype, answers = _typed_answers(block, ordering=ORDERING_TAG in tags)
     if ORDERING_TAG in tags and qtype is not QuestionType.ORDERING:
         raise _Malformed(f"tagged {ORDERING_TAG} but written as a {qtype} question; list the items as '=' answers")
@@ -235,32 +270,26 @@ def _parse_question(source: str, comments: list[str]) -> GiftQuestion:
     )
 
 
-def _metadata(comments: list[str]) -> tuple[str, list[str]]:
-    """Return the [id:] key and the [tag:] tags of a question's comment lines."""
-    joined = "\n".join(comments)
-    keys = [key.strip() for key in _ID.findall(joined)]
-    if len(keys) > 1:
-        raise _Malformed(f"more than one [id:] ({', '.join(keys)})")
-    key = keys[0] if keys else ""
-    if keys and not _KEY.fullmatch(key):
-        raise _Malformed(f"key {key!r} must be lowercase letters, digits and hyphens")
-    tags = [tag.strip() for tag in _TAG.findall(joined)]
-    if "" in tags:
-        raise _Malformed("empty [tag:]")
-    return key, tags
-
-
 def _unmask(masked: str) -> str:
     return masked.translate(_LITERALS)
 
 
-def _text_with_format(masked: str) -> tuple[str, str]:
-    """Split a leading format marker off masked question text; return (format, unescaped text)."""
-    masked = masked.strip()
+def _text_with_format(masked: str, *, trim_first: bool = True) -> tuple[str, str]:
+    """Split a leading format marker off masked text; return (format, unescaped trimmed text)."""
+    if trim_first:
+        masked = _trim(masked)
     marker = _FORMAT_MARKER.match(masked)
     if marker is None:
-        return "", _unmask(masked)
-    return marker[1], _unmask(masked[marker.end() :].strip())
+        return "", _trim(_unmask(masked))
+    return marker[1], _trim(_unmask(masked[marker.end() :]))
+
+
+def _formatted(masked: str) -> str:
+    """Masked answer or feedback text, unescaped, without its format marker (we keep plain text), trimmed.
+
+    Unlike Moodle, Unicode spaces are trimmed too: a stray no-break space would make an answer unmatchable.
+    """
+    return _text_with_format(masked)[1].strip()
 
 
 def _typed_answers(block: str, *, ordering: bool) -> tuple[QuestionType, list[GiftAnswer]]:
@@ -269,15 +298,15 @@ def _typed_answers(block: str, *, ordering: bool) -> tuple[QuestionType, list[Gi
         return QuestionType.ESSAY, []
     if block.startswith("#"):
         return QuestionType.NUMERICAL, _numerical_answers(block[1:])
-    if block.split("#", 1)[0].strip() in _TRUE_FALSE_KEYS:
+    if _trim(block.split("#", 1)[0]) in _TRUE_FALSE_KEYS:
         return QuestionType.TRUE_FALSE, _true_false_answers(block)
     pieces = re.split(r"([=~])", block)
-    if pieces[0].strip():
+    if _trim(pieces[0]):
         raise _Malformed(
             f"cannot read the answer block {{{_unmask(block)}}}: answers start with '=' or '~'; "
             "true/false is {T} or {F}, numerical {#...}, essay {}"
         )
-    entries = [(marker, raw.strip()) for marker, raw in zip(pieces[1::2], pieces[2::2], strict=True)]
+    entries = [(marker, _trim(raw)) for marker, raw in zip(pieces[1::2], pieces[2::2], strict=True)]
     if len(entries) > MAX_ANSWERS:
         raise _Malformed(f"{len(entries)} answers; a question takes at most {MAX_ANSWERS} answers, pairs or items")
     if any(marker == "~" for marker, _ in entries):
@@ -292,10 +321,10 @@ def _typed_answers(block: str, *, ordering: bool) -> tuple[QuestionType, list[Gi
 
 
 def _true_false_answers(block: str) -> list[GiftAnswer]:
-    key, *feedbacks = (part.strip() for part in block.split("#"))
+    key, *feedbacks = (_trim(part) for part in block.split("#"))
     if len(feedbacks) > 2:
         raise _Malformed("true/false takes at most two feedbacks: {T#if answered wrong#if answered right}")
-    wrong, right = [_unmask(feedback) for feedback in feedbacks] + [""] * (2 - len(feedbacks))
+    wrong, right = [_formatted(feedback) for feedback in feedbacks] + [""] * (2 - len(feedbacks))
     truth = _TRUE_FALSE_KEYS[key]
     return [
         GiftAnswer("True", Decimal(int(truth)), right if truth else wrong),
@@ -328,6 +357,7 @@ def _choice_answers(entries: list[tuple[str, str]]) -> tuple[QuestionType, list[
 
 
 def _matching_answers(raws: list[str]) -> list[GiftAnswer]:
+    """Read `=left -> right` pairs; `= -> right` (no left side) is an extra wrong right-hand item, as in Moodle."""
     pairs = []
     for raw in raws:
         left, arrow, right = raw.partition("->")
@@ -335,11 +365,11 @@ def _matching_answers(raws: list[str]) -> list[GiftAnswer]:
             raise _Malformed(f"matching pair {_unmask(raw)!r} has no '->'")
         if "#" in raw:
             raise _Malformed(f"matching pair {_unmask(raw)!r} has feedback, which matching pairs do not take")
-        left, right = _unmask(left.strip()), _unmask(right.strip())
-        if not left or not right:
-            raise _Malformed(f"matching pair {_unmask(raw)!r} has an empty side")
+        left, right = _formatted(left), _trim(_unmask(right))
+        if not right:
+            raise _Malformed(f"matching pair {_unmask(raw)!r} has no right side")
         pairs.append(GiftAnswer(left, Decimal(1), match=right))
-    if len(pairs) < 2:
+    if sum(1 for pair in pairs if pair.text) < 2:
         raise _Malformed("a matching question needs at least two pairs")
     if len({pair.match for pair in pairs}) < len(pairs):
         raise _Malformed("two matching pairs have the same right side")
@@ -364,11 +394,11 @@ def _numerical_answers(block: str) -> list[GiftAnswer]:
     ranges, tilde, otherwise = block.partition("~")
     pieces = ranges.split("=")
     # As in Moodle, the first answer may omit its '=' ({#3.5:0.1}).
-    if not pieces[0].strip():
+    if not _trim(pieces[0]):
         pieces = pieces[1:]
     if len(pieces) > MAX_ANSWERS:
         raise _Malformed(f"{len(pieces)} answers; a question takes at most {MAX_ANSWERS} answers")
-    answers = [_weighted_answer(raw.strip(), default=Decimal(1)) for raw in pieces]
+    answers = [_weighted_answer(_trim(raw), default=Decimal(1)) for raw in pieces]
     if not answers:
         raise _Malformed("a numerical question needs an answer")
     for answer in answers:
@@ -377,9 +407,9 @@ def _numerical_answers(block: str) -> list[GiftAnswer]:
     _require_full_credit(answers)
     if tilde:
         head, _, feedback = otherwise.partition("#")
-        if head.strip() or "#" in feedback or "~" in feedback:
+        if _trim(head) or "#" in feedback or "~" in feedback:
             raise _Malformed("a numerical question ends with at most one '~#feedback for other answers'")
-        answers.append(GiftAnswer("*", Decimal(0), _unmask(feedback.strip())))
+        answers.append(GiftAnswer("*", Decimal(0), _formatted(feedback)))
     return answers
 
 
@@ -399,7 +429,7 @@ def _split_weight(raw: str) -> tuple[Decimal | None, str]:
     percent = Decimal(match[1])
     if not -100 <= percent <= 100:
         raise _Malformed(f"weight {match[1]}% is outside -100..100")
-    rest = raw[match.end() :].strip()
+    rest = _trim(raw[match.end() :])
     if rest.startswith("%"):
         raise _Malformed(f"answer {_unmask(rest)!r} starts with '%', which reads as a weight")
     return percent / 100, rest
@@ -410,9 +440,10 @@ def _split_feedback(raw: str) -> tuple[str, str]:
     text, _, feedback = raw.partition("#")
     if "#" in feedback:
         raise _Malformed(f"answer {_unmask(raw)!r} has more than one '#' (write \\# for a literal #)")
-    if not text.strip():
+    text, feedback = _formatted(text), _formatted(feedback)
+    if not text:
         raise _Malformed(f"an answer has no text: {_unmask(raw)!r}")
-    return _unmask(text.strip()), _unmask(feedback.strip())
+    return text, feedback
 
 
 def _require_full_credit(answers: list[GiftAnswer]) -> None:
@@ -424,19 +455,21 @@ def _write_question(question: GiftQuestion) -> str:
     tags = list(question.tags)
     if question.qtype is QuestionType.ORDERING and ORDERING_TAG not in tags:
         tags.append(ORDERING_TAG)
-    lines = [f"// [id:{question.key}]"] if question.key else []
-    lines += [f"// [tag:{tag}]" for tag in tags]
+    lines = [f"// [id:{_escape_bracket(question.key)}]"] if question.key else []
+    lines += [f"// [tag:{_escape_bracket(tag)}]" for tag in tags]
     head = f"::{_escape(question.title)}::" if question.title else ""
     if question.text_format:
         head += f"[{question.text_format}]"
     text = question.text
     blank = text.find(BLANK)
+    # Only the first marker is read, so text after an explicit one is written as it is.
+    escape_start = _escape if question.text_format else _escape_formatted
     if question.qtype is QuestionType.DESCRIPTION:
-        body = _escape(text)
+        body = escape_start(text)
     elif blank != -1 and text[blank + len(BLANK) :].strip():
-        body = _escape(text[:blank]) + _write_block(question, inline=True) + _escape(text[blank + len(BLANK) :])
+        body = escape_start(text[:blank]) + _write_block(question, inline=True) + _escape(text[blank + len(BLANK) :])
     else:
-        body = _escape(text) + _write_block(question, inline=False)
+        body = escape_start(text) + _write_block(question, inline=False)
     if not head and (not body or body.startswith("//")):
         # An empty title keeps the line from reading as blank or as a comment.
         head = "::::"
@@ -447,7 +480,7 @@ def _write_question(question: GiftQuestion) -> str:
 def _write_block(question: GiftQuestion, *, inline: bool) -> str:
     entries = _block_entries(question)
     if question.explanation:
-        entries.append(f"####{_escape(question.explanation)}")
+        entries.append(f"####{_escape_formatted(question.explanation)}")
     if inline or len(entries) <= 1:
         return "{" + " ".join(entries) + "}"
     return "{\n" + "\n".join(entries) + "\n}"
@@ -464,9 +497,9 @@ def _block_entries(question: GiftQuestion) -> list[str]:
             right, wrong = (true, false) if true.fraction == 1 else (false, true)
             entry = "T" if right is true else "F"
             if right.feedback:
-                entry += f"#{_escape(wrong.feedback)}#{_escape(right.feedback)}"
+                entry += f"#{_escape_formatted(wrong.feedback)}#{_escape_formatted(right.feedback)}"
             elif wrong.feedback:
-                entry += f"#{_escape(wrong.feedback)}"
+                entry += f"#{_escape_formatted(wrong.feedback)}"
             return [entry]
         case QuestionType.NUMERICAL:
             if len(answers) == 1 and answers[0].fraction == 1:
@@ -481,7 +514,7 @@ def _block_entries(question: GiftQuestion) -> list[str]:
         case QuestionType.MULTIPLE:
             return [_entry("~", answer, default=Decimal(0)) for answer in answers]
         case QuestionType.MATCHING:
-            return [f"={_escape(pair.text)} -> {_escape(pair.match)}" for pair in answers]
+            return [f"={_escape_formatted(pair.text)} -> {_escape(pair.match)}" for pair in answers]
         case _:  # short answer and ordering
             return [_entry("=", answer, default=Decimal(1)) for answer in answers]
 
@@ -489,8 +522,8 @@ def _block_entries(question: GiftQuestion) -> list[str]:
 def _entry(marker: str, answer: GiftAnswer, *, default: Decimal, literal: bool = False) -> str:
     """Write one answer; `literal` keeps numerical answer text unescaped, as Moodle reads it."""
     weight = "" if answer.fraction == default else f"%{_percent(answer.fraction)}%"
-    text = answer.text if literal else _escape(answer.text)
-    feedback = f"#{_escape(answer.feedback)}" if answer.feedback else ""
+    text = answer.text if literal else _escape_formatted(answer.text)
+    feedback = f"#{_escape_formatted(answer.feedback)}" if answer.feedback else ""
     return f"{marker}{weight}{text}{feedback}"
 
 
@@ -500,3 +533,13 @@ def _percent(fraction: Decimal) -> str:
 
 def _escape(text: str) -> str:
     return _SPECIAL.sub(lambda match: "\\n" if match[0] == "\n" else "\\" + match[0], text)
+
+
+def _escape_formatted(text: str) -> str:
+    """Escape text read with a format marker; text that starts like one gets [moodle] so it reads back whole."""
+    escaped = _escape(text)
+    return f"[moodle]{escaped}" if _FORMAT_MARKER.match(escaped) else escaped
+
+
+def _escape_bracket(text: str) -> str:
+    return text.replace("]", "\\]")

@@ -5,9 +5,14 @@ the student gave, in choice ids:
 
     single, truefalse  {"choice": id}
     multiple           {"choices": [id, ...]}
-    short              {"text": "..."}
+    short, numerical   {"text": "..."}
     matching           {"pairs": {"left id": right id, ...}}    (right id = the choice whose match text was picked)
     ordering           {"order": [id, ...]}                      (first to last)
+    description        nothing: it is text shown between questions, and not marked
+
+A short answer or numerical answer '*' matches anything the other answers do not (Moodle's catch-all).
+A numerical answer is VALUE, VALUE:TOLERANCE or MIN..MAX; a matching choice with no text is an extra
+wrong right-hand item.
 """
 
 import unicodedata
@@ -15,6 +20,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
+CATCH_ALL = "*"
+UNMARKED_TYPES = frozenset({"description"})
 ZERO = Decimal(0)
 ONE = Decimal(1)
 MARK_PLACES = Decimal("0.0000001")
@@ -38,10 +45,75 @@ def _clamp(value: Decimal) -> Decimal:
     return min(ONE, max(ZERO, value)).quantize(MARK_PLACES, rounding=ROUND_HALF_UP)
 
 
+def is_marked(snapshot: dict) -> bool:
+    """Whether a question counts towards the score (a description does not)."""
+    return snapshot["qtype"] not in UNMARKED_TYPES
+
+
+def numerical_bounds(text: str) -> tuple[Decimal, Decimal] | None:
+    """The (lowest, highest) value a numerical answer accepts; None for the catch-all '*'.
+
+    Raises ValueError for text that is not VALUE, VALUE:TOLERANCE or MIN..MAX.
+    """
+    text = text.strip()
+    if text == CATCH_ALL:
+        return None
+    try:
+        if ".." in text:
+            low, high = (Decimal(part) for part in text.split("..", 1))
+            return min(low, high), max(low, high)
+        value, _, tolerance = text.partition(":")
+        center, margin = Decimal(value), abs(Decimal(tolerance or 0))
+    except ArithmeticError:
+        raise ValueError(f"not a numerical answer: {text!r}") from None
+    if not (center.is_finite() and margin.is_finite()):
+        raise ValueError(f"not a numerical answer: {text!r}")
+    return center - margin, center + margin
+
+
+def read_number(text: str) -> Decimal | None:
+    """A student's number: spaces ignored, a lone comma read as the decimal point; None if it is no number."""
+    text = "".join(text.split())
+    if "," in text and "." not in text and text.count(",") == 1:
+        text = text.replace(",", ".")
+    try:
+        number = Decimal(text)
+    except ArithmeticError:
+        return None
+    return number if number.is_finite() else None
+
+
+def _catch_all(snapshot: dict) -> dict | None:
+    return next((choice for choice in snapshot["choices"] if choice["text"].strip() == CATCH_ALL), None)
+
+
 def _short_answer_match(snapshot: dict, text: str) -> dict | None:
     given = normalize_answer(text)
-    matches = [choice for choice in snapshot["choices"] if given and normalize_answer(choice["text"]) == given]
-    return max(matches, key=_fraction, default=None)
+    if not given:
+        return None
+    matches = [
+        choice
+        for choice in snapshot["choices"]
+        if choice["text"].strip() != CATCH_ALL and normalize_answer(choice["text"]) == given
+    ]
+    return max(matches, key=_fraction, default=None) or _catch_all(snapshot)
+
+
+def _numerical_match(snapshot: dict, text: str) -> dict | None:
+    number = read_number(text)
+    if number is None:
+        return None
+    matches = []
+    for choice in snapshot["choices"]:
+        bounds = numerical_bounds(choice["text"])
+        if bounds is not None and bounds[0] <= number <= bounds[1]:
+            matches.append(choice)
+    return max(matches, key=_fraction, default=None) or _catch_all(snapshot)
+
+
+def _left_items(snapshot: dict) -> list[dict]:
+    """A matching question's left-hand items: choices without text only add wrong right-hand items."""
+    return [choice for choice in snapshot["choices"] if choice["text"].strip()]
 
 
 def grade_response(snapshot: dict, response: dict | None) -> Decimal:
@@ -59,10 +131,14 @@ def grade_response(snapshot: dict, response: dict | None) -> Decimal:
     if qtype == "short":
         match = _short_answer_match(snapshot, response.get("text", ""))
         return _clamp(_fraction(match)) if match else ZERO
+    if qtype == "numerical":
+        match = _numerical_match(snapshot, response.get("text", ""))
+        return _clamp(_fraction(match)) if match else ZERO
     if qtype == "matching":
         pairs = response.get("pairs", {})
-        right = sum(1 for choice_id in choices if pairs.get(str(choice_id)) == choice_id)
-        return _clamp(Decimal(right) / len(choices))
+        lefts = _left_items(snapshot)
+        right = sum(1 for choice in lefts if pairs.get(str(choice["id"])) == choice["id"])
+        return _clamp(Decimal(right) / len(lefts))
     if qtype == "ordering":
         expected = [choice["id"] for choice in snapshot["choices"]]
         given = response.get("order", [])
@@ -83,6 +159,8 @@ def response_feedback(snapshot: dict, response: dict | None) -> list[str]:
         picked = [choices.get(choice_id) for choice_id in response.get("choices", [])]
     elif qtype == "short":
         picked = [_short_answer_match(snapshot, response.get("text", ""))]
+    elif qtype == "numerical":
+        picked = [_numerical_match(snapshot, response.get("text", ""))]
     else:
         picked = []
     return [choice["feedback"] for choice in picked if choice and choice["feedback"]]
@@ -97,11 +175,14 @@ def correct_answer_lines(snapshot: dict) -> list[str]:
         return [best["text"]]
     if qtype == "multiple":
         return [choice["text"] for choice in choices if _fraction(choice) > 0]
-    if qtype == "short":
+    if qtype == "description":
+        return []
+    if qtype in {"short", "numerical"}:
         best = max(_fraction(choice) for choice in choices)
-        return [" / ".join(choice["text"] for choice in choices if _fraction(choice) == best)]
+        texts = [_answer_words(qtype, choice["text"]) for choice in choices if _fraction(choice) == best]
+        return [" / ".join(text for text in texts if text)]
     if qtype == "matching":
-        return [f"{choice['text']} → {choice['match']}" for choice in choices]
+        return [f"{choice['text']} → {choice['match']}" for choice in _left_items(snapshot)]
     return [f"{index}. {choice['text']}" for index, choice in enumerate(choices, start=1)]
 
 
@@ -116,7 +197,7 @@ def response_lines(snapshot: dict, response: dict | None) -> list[str]:
         return [choice["text"]] if choice else []
     if qtype == "multiple":
         return [choices[choice_id]["text"] for choice_id in response.get("choices", []) if choice_id in choices]
-    if qtype == "short":
+    if qtype in {"short", "numerical"}:
         return [response.get("text", "")]
     if qtype == "matching":
         pairs = response.get("pairs", {})
@@ -128,3 +209,16 @@ def response_lines(snapshot: dict, response: dict | None) -> list[str]:
             if pairs.get(str(choice_id)) in choices
         ]
     return [f"{index}. {choices[choice_id]['text']}" for index, choice_id in enumerate(response.get("order", []), 1)]
+
+
+def _answer_words(qtype: str, text: str) -> str:
+    """An accepted answer as the review shows it: no catch-all, a numerical range as words."""
+    if text.strip() == CATCH_ALL:
+        return ""
+    if qtype != "numerical":
+        return text
+    low, high = numerical_bounds(text)
+    if low == high:
+        return format(low.normalize(), "f")
+    center, margin = (low + high) / 2, (high - low) / 2
+    return f"{format(center.normalize(), 'f')} ± {format(margin.normalize(), 'f')}"

@@ -9,7 +9,7 @@ on all the items it is given.
 
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -32,8 +32,9 @@ TRUE_FALSE_MIN_ITEMS = 4
 NEAR_DUPLICATE_MIN_WORDS = 6
 NEAR_DUPLICATE_WORD_OVERLAP = 0.7
 NEAR_DUPLICATE_TEXT_SIMILARITY = 0.85
-# Text similarity reads this many characters of each stem: difflib's cost grows with the product of the lengths.
-NEAR_DUPLICATE_TEXT_CHARS = 400
+# Text similarity costs a difflib comparison per pair of stems; above this many stems (a bulk import),
+# Q106 compares word overlap only, so that linting stays within seconds.
+NEAR_DUPLICATE_TEXT_MAX_STEMS = 500
 # Q108
 MATCHING_MIN_PAIRS = 4
 
@@ -308,30 +309,48 @@ def _near_duplicate_stem(course: Sequence[LintItem]) -> Iterator[_Flag]:
     Word overlap (Jaccard similarity of the word sets) catches a stem reworded by reordering;
     text similarity (difflib's ratio on the folded text) catches one with a few words inflected or swapped.
     """
-    stems = [(item, _words(item.text)) for item in sorted(course, key=lambda item: (item.pool, item.key))]
-    stems = [(item, words) for item, words in stems if len(words) >= NEAR_DUPLICATE_MIN_WORDS]
-    for (first, first_words), (second, second_words) in combinations(stems, 2):
-        likeness = _stem_likeness(first_words, second_words)
+    stems = [_Stem(item, _words(item.text)) for item in sorted(course, key=lambda item: (item.pool, item.key))]
+    stems = [stem for stem in stems if len(stem.words) >= NEAR_DUPLICATE_MIN_WORDS]
+    compare_text = len(stems) <= NEAR_DUPLICATE_TEXT_MAX_STEMS
+    for first, second in combinations(stems, 2):
+        likeness = _stem_likeness(first, second, compare_text=compare_text)
         if likeness:
-            yield _Flag(second.pool, second.key, f"stem {_quote(second.text)} nearly repeats {first.key} ({likeness})")
+            yield _Flag(
+                second.item.pool,
+                second.item.key,
+                f"stem {_quote(second.item.text)} nearly repeats {first.item.key} ({likeness})",
+            )
 
 
-def _stem_likeness(first: list[str], second: list[str]) -> str:
+class _Stem:
+    """A stem's words, word set, folded text and letter counts, computed once for all its pairs."""
+
+    def __init__(self, item: LintItem, words: list[str]) -> None:
+        self.item = item
+        self.words = words
+        self.word_set = set(words)
+        self.text = " ".join(words)
+        self.letters = Counter(self.text)
+
+
+def _stem_likeness(first: _Stem, second: _Stem, *, compare_text: bool = True) -> str:
     """How two stems' words make them near-duplicates ("78% shared words"), or "" when they do not."""
-    overlap = len(set(first) & set(second)) / len(set(first) | set(second))
+    overlap = len(first.word_set & second.word_set) / len(first.word_set | second.word_set)
     if overlap >= NEAR_DUPLICATE_WORD_OVERLAP:
         return f"{overlap:.0%} shared words"
-    limit = NEAR_DUPLICATE_TEXT_CHARS
-    matcher = SequenceMatcher(None, " ".join(first)[:limit], " ".join(second)[:limit], autojunk=False)
-    # The quick ratios bound ratio() from above at a fraction of its cost; most pairs stop there.
+    if not compare_text:
+        return ""
+    # Upper bounds of difflib's ratio(), cheapest first (its real_quick_ratio and quick_ratio, from the
+    # precomputed lengths and letter counts), so that most pairs stop before a SequenceMatcher is built.
     threshold = NEAR_DUPLICATE_TEXT_SIMILARITY
-    if (
-        matcher.real_quick_ratio() >= threshold
-        and matcher.quick_ratio() >= threshold
-        and (similarity := matcher.ratio()) >= threshold
-    ):
-        return f"{similarity:.0%} similar text"
-    return ""
+    length = len(first.text) + len(second.text)
+    if 2 * min(len(first.text), len(second.text)) < threshold * length:
+        return ""
+    shared = sum(min(count, second.letters[letter]) for letter, count in first.letters.items())
+    if 2 * shared < threshold * length:
+        return ""
+    similarity = SequenceMatcher(None, first.text, second.text, autojunk=False).ratio()
+    return f"{similarity:.0%} similar text" if similarity >= threshold else ""
 
 
 def _right_option_without_feedback(item: LintItem) -> Iterator[str]:
@@ -345,8 +364,10 @@ def _right_option_without_feedback(item: LintItem) -> Iterator[str]:
 
 
 def _few_matching_pairs(item: LintItem) -> Iterator[str]:
-    if item.qtype == QuestionType.MATCHING and len(item.choices) < MATCHING_MIN_PAIRS:
-        yield f"only {len(item.choices)} pairs; write at least {MATCHING_MIN_PAIRS}"
+    # Extra right-hand items (no left side) are no pairs.
+    pairs = sum(1 for choice in item.choices if choice.text.strip())
+    if item.qtype == QuestionType.MATCHING and pairs < MATCHING_MIN_PAIRS:
+        yield f"only {pairs} pairs; write at least {MATCHING_MIN_PAIRS}"
 
 
 def _unknown_section(item: LintItem) -> Iterator[str]:
@@ -368,7 +389,7 @@ def _names_the_essay(item: LintItem) -> Iterator[str]:
 
 
 def _no_explanation(item: LintItem) -> Iterator[str]:
-    if not item.explanation.strip():
+    if item.qtype != QuestionType.DESCRIPTION and not item.explanation.strip():
         yield "no general feedback (####explanation)"
 
 

@@ -226,6 +226,8 @@ class QuestionType(models.TextChoices):
     SHORT = "short", _("Short answer")
     MATCHING = "matching", _("Matching")
     ORDERING = "ordering", _("Ordering")
+    NUMERICAL = "numerical", _("Numerical")
+    DESCRIPTION = "description", _("Description (not marked)")
 
 
 class QuestionLevel(models.TextChoices):
@@ -240,11 +242,17 @@ class QuestionLevel(models.TextChoices):
 class Question(models.Model):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="questions", editable=False)
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="questions")
-    key = models.SlugField(_("key"), max_length=100, help_text=_("Stable id, GIFT's [id:...]; unique in the course."))
-    qtype = models.CharField(_("type"), max_length=10, choices=QuestionType.choices)
+    key = models.CharField(
+        _("key"),
+        max_length=100,
+        help_text=_("Stable id, GIFT's [id:...] or a Moodle idnumber, kept as given; unique in the course."),
+    )
+    qtype = models.CharField(_("type"), max_length=12, choices=QuestionType.choices)
     title = models.CharField(_("title"), max_length=200, blank=True)
     text = models.TextField(_("question"))
-    explanation = models.TextField(_("explanation"), help_text=_("Shown after submission (GIFT general feedback)."))
+    explanation = models.TextField(
+        _("explanation"), blank=True, help_text=_("Shown after submission (GIFT general feedback).")
+    )
     section_anchor = models.SlugField(
         _("lesson section"), max_length=100, help_text=_("Anchor of the lesson section that answers the question.")
     )
@@ -269,6 +277,12 @@ class Question(models.Model):
         help_text=_("Number of the lesson objective it assesses (1 = the first)."),
     )
     level = models.CharField(_("level"), max_length=10, choices=QuestionLevel.choices, blank=True)
+    tags = models.JSONField(
+        _("tags"),
+        default=list,
+        blank=True,
+        help_text=_("Tags from GIFT or Moodle XML (a Moodle category becomes category:PATH); written back on export."),
+    )
     position = models.PositiveIntegerField(_("position"), default=0)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     # What the content files last gave this row; a difference from it means an instructor edited the row.

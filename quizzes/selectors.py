@@ -7,7 +7,7 @@ from django.db.models import Count
 from django.http import Http404
 
 from lessons.models import Course, Module
-from quizzes.grading import correct_answer_lines, response_feedback, response_lines
+from quizzes.grading import correct_answer_lines, is_marked, response_feedback, response_lines
 from quizzes.linting import Finding, lint_item_from_question, lint_items
 from quizzes.models import Attempt, GradingMethod, Question, QuestionLevel, Quiz
 
@@ -145,6 +145,10 @@ class SlotReview:
     feedback: list[str]
 
     @property
+    def is_marked(self) -> bool:
+        return is_marked(self.snapshot)
+
+    @property
     def percent(self) -> int:
         return round(self.mark * 100)
 
@@ -186,6 +190,8 @@ def review_by_module(*, review: list[SlotReview]) -> list[ModuleScore]:
     """An attempt's score per module, in the order the modules first appear, from its snapshots."""
     marks: dict[str, list[Decimal]] = {}
     for item in review:
+        if not item.is_marked:
+            continue
         module = item.snapshot.get("module_title") or item.snapshot.get("lesson_title", "")
         marks.setdefault(module, []).append(item.mark)
     return [

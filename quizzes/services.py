@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from quizzes.grading import grade_response
+from quizzes.grading import grade_response, is_marked
 from quizzes.models import Attempt, AttemptQuestion, Question, QuestionType, Quiz
 
 SCORE_PLACES = Decimal("0.01")
@@ -60,7 +60,8 @@ def snapshot_question(question: Question, *, shuffle_choices: bool, rng: random.
         ],
     }
     ids = [choice.pk for choice in choices]
-    order = list(ids)
+    # A matching choice without text is only an extra right-hand item: it gets no row of its own.
+    order = [choice.pk for choice in choices if question.qtype != QuestionType.MATCHING or choice.text.strip()]
     if question.qtype == QuestionType.ORDERING:
         # An ordering question shown in its answer order would answer itself.
         for _attempt in range(MAX_SHUFFLE_TRIES):
@@ -262,10 +263,11 @@ def attempts_close_overdue(*, now: datetime | None = None, on_graded: OnGraded |
 def _grade(attempt: Attempt, *, now: datetime, closed_at_deadline: bool, on_graded: OnGraded | None):
     slots = list(attempt.slots.all())
     for slot in slots:
-        slot.mark = grade_response(slot.snapshot, slot.response)
+        slot.mark = grade_response(slot.snapshot, slot.response) if is_marked(slot.snapshot) else None
     AttemptQuestion.objects.bulk_update(slots, ["mark"])
-    total = sum((slot.mark for slot in slots), Decimal(0))
-    attempt.score = (100 * total / len(slots)).quantize(SCORE_PLACES, rounding=ROUND_HALF_UP) if slots else Decimal(0)
+    marks = [slot.mark for slot in slots if slot.mark is not None]
+    total = sum(marks, Decimal(0))
+    attempt.score = (100 * total / len(marks)).quantize(SCORE_PLACES, rounding=ROUND_HALF_UP) if marks else Decimal(0)
     attempt.passed = attempt.score >= attempt.quiz.pass_mark
     attempt.status = Attempt.Status.FINISHED
     attempt.finished_at = now

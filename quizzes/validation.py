@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from quizzes.gift import MAX_ANSWERS
+from quizzes.grading import numerical_bounds
 from quizzes.models import QuestionType
 
 WEIGHT_TOLERANCE = Decimal("0.0001")
@@ -43,22 +44,42 @@ def choice_problems(qtype: str, choices: list[ChoiceSpec]) -> list[str]:
         if not right:
             problems.append(_("A short-answer question needs at least one accepted answer at 100%."))
     elif qtype == QuestionType.MATCHING:
-        if len(choices) < 2:
+        # A pair without a left side is an extra wrong right-hand item (Moodle's `= -> Chat`).
+        if sum(1 for choice in choices if choice.text.strip()) < 2:
             problems.append(_("A matching question needs at least two pairs."))
-        if any(not choice.text.strip() or not choice.match.strip() for choice in choices):
-            problems.append(_("Every matching pair needs both a left and a right side."))
+        if any(not choice.match.strip() for choice in choices):
+            problems.append(_("Every matching pair needs a right side."))
         matches = [choice.match.strip().casefold() for choice in choices]
         if len(set(matches)) != len(matches):
             problems.append(_("Two pairs share a right side; make each right side different."))
     elif qtype == QuestionType.ORDERING and len(choices) < 2:
         problems.append(_("An ordering question needs at least two items."))
+    elif qtype == QuestionType.NUMERICAL:
+        problems += _numerical_problems(choices)
+    elif qtype == QuestionType.DESCRIPTION and choices:
+        problems.append(_("A description is text only; it takes no choices."))
     if len(choices) > MAX_ANSWERS:
         problems.append(
             _("%(count)d choices; a question takes at most %(max)d choices, pairs or items.")
             % {"count": len(choices), "max": MAX_ANSWERS}
         )
-    if any(not choice.text.strip() for choice in choices):
+    if qtype != QuestionType.MATCHING and any(not choice.text.strip() for choice in choices):
         problems.append(_("A choice has no text."))
     if any(not -1 <= choice.fraction <= 1 for choice in choices):
         problems.append(_("Weights must lie between -100% and 100%."))
+    return problems
+
+
+def _numerical_problems(choices: list[ChoiceSpec]) -> list[str]:
+    problems = []
+    if not any(choice.fraction >= 1 for choice in choices):
+        problems.append(_("A numerical question needs at least one answer at 100%."))
+    for choice in choices:
+        try:
+            numerical_bounds(choice.text)
+        except ValueError:
+            problems.append(
+                _("%(answer)s is not a number, NUMBER:TOLERANCE, MIN..MAX or * (any other answer).")
+                % {"answer": repr(choice.text)}
+            )
     return problems

@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 from lessons.selectors import course_get
 from quizzes import selectors, services
 from quizzes.forms import AttemptForm
-from quizzes.grading import grade_response
+from quizzes.grading import grade_response, is_marked
 from quizzes.models import Attempt, AttemptQuestion, ReviewShown
 
 PREVIEW_SALT = "quizzes.preview"
@@ -34,8 +34,9 @@ def quiz_preview(request, course_slug, quiz_slug):
     if request.method == "POST" and form.is_valid():
         for slot, response in zip(slots, form.responses().values(), strict=True):
             slot.response = response
-            slot.mark = grade_response(slot.snapshot, response)
-        score = sum(slot.mark for slot in slots) * 100 / len(slots) if slots else 0
+            slot.mark = grade_response(slot.snapshot, response) if is_marked(slot.snapshot) else None
+        marks = [slot.mark for slot in slots if slot.mark is not None]
+        score = sum(marks) * 100 / len(marks) if marks else 0
         return render(
             request,
             "quizzes/preview_result.html",

@@ -212,6 +212,8 @@ def _analysed_attempts(*, quiz: Quiz, attempts_analysed: str) -> tuple[dict[int,
         first = first_attempt.setdefault(user_id, attempt_id)
         if attempts_analysed == AttemptsAnalysed.FIRST and attempt_id != first:
             continue
+        if mark is None:  # a description: shown, not marked, so nothing to analyse
+            continue
         attempts.setdefault(attempt_id, []).append((position, snapshot, response, float(mark or 0)))
     return attempts, len(first_attempt)
 

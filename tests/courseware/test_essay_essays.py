@@ -162,10 +162,13 @@ def test_escaped_essay_text_renders_as_written():
     ids=["dots", "dots-and-bangs", "stops-then-a-sentence", "initials", "shouting"],
 )
 def test_sentence_splitting_takes_linear_time_on_runs_of_stops(text):
-    """300,000 characters of dots and bangs split in well under a second; a backtracking pattern took minutes."""
+    """300,000 characters of dots and bangs split in well under a second; a backtracking pattern took minutes.
+
+    The bound is twenty times the time it takes here: it catches a return of the quadratic pattern, not a slow machine.
+    """
     started = time.perf_counter()
     sentences = split_sentences(text)
     essay = split_essay(text)
-    assert time.perf_counter() - started < 2
+    assert time.perf_counter() - started < 20
     assert "".join(sentences).replace(" ", "") == text.replace(" ", "")
     assert essay.passages

@@ -74,10 +74,11 @@ def test_reloading_updates_questions_by_key_and_bumps_their_version(course_copy)
         (lambda text: text.replace("}", "", 1), "not closed"),
         (lambda text: text.replace("[tag:section:", "[tag:sektion:", 1), "must name a section"),
         (
-            lambda text: text + "\n\n// [id:extra-numerical]\n// [tag:section:in-short]\nHow many?{#3}\n",
+            lambda text: text + "\n\n// [id:extra-essay]\n// [tag:section:in-short]\nExplain why.{####Because.}\n",
             "not supported",
         ),
         (lambda text: text.replace("####", "", 1), "explanation"),
+        (lambda text: text.replace("[id:", "[id:Q_", 1), "lowercase letters, digits and hyphens"),
     ],
 )
 def test_a_bad_gift_file_is_named_with_line_and_reason_and_loads_nothing(course_copy, change, reason):

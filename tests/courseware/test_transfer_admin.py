@@ -10,8 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from reversion.models import Version
 
-from courseware.admin_gift import MAX_GIFT_BYTES
-from courseware.gift_transfer import gift_export, gift_import
+from courseware.gift_transfer import MAX_IMPORT_BYTES, gift_export, gift_import
 from quizzes.models import Question
 from tests.courseware.conftest import GOOD_GIFT
 from tests.factories import InstructorFactory, LessonFactory, UserFactory, make_question
@@ -36,7 +35,7 @@ def test_the_quiz_change_page_links_to_import_and_export(instructor_client, empt
     """Instructors see "Import GIFT" and "Export GIFT" among the change page's object tools."""
     page = instructor_client.get(reverse("admin:quizzes_quiz_change", args=[empty_quiz.pk]))
     assert page.status_code == HTTPStatus.OK
-    assert f'href="{import_url(empty_quiz)}">Import GIFT</a>' in page.text
+    assert f'href="{import_url(empty_quiz)}">Import GIFT or XML</a>' in page.text
     assert f'href="{export_url(empty_quiz)}">Export GIFT</a>' in page.text
 
 
@@ -83,8 +82,8 @@ def test_a_parse_error_is_shown_with_its_line(instructor_client, empty_quiz):
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("talking.docx", GOOD_GIFT, "talking.docx is not a .gift or .txt file."),
-        ("talking.gift", b"x" * (MAX_GIFT_BYTES + 1), "The file is 1.0\xa0MB; the limit is 1 MB."),
+        ("talking.docx", GOOD_GIFT, "talking.docx is not a .gift, .txt or .xml file."),
+        ("talking.gift", b"x" * (MAX_IMPORT_BYTES + 1), "The file is 10.0\xa0MB; the limit is 10 MB."),
         ("talking.txt", "Qui a sign\u00e9?{=Eux ~Nous}".encode("latin-1"), "The file is not UTF-8 text (byte 11"),
         ("talking.gift", b"", "The submitted file is empty."),
     ],

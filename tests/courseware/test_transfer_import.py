@@ -4,10 +4,11 @@ from decimal import Decimal
 
 import pytest
 
-from courseware.gift_transfer import GiftImportError, ImportAction, gift_import, gift_import_preview
+from courseware.gift_transfer import GiftImportError, ImportAction, gift_export, gift_import, gift_import_preview
 from quizzes.models import Question
 from tests.courseware.conftest import GOOD_GIFT
 from tests.factories import LessonFactory, ModuleFactory, QuizFactory, make_question
+from tests.quizzes.moodle_gift_cases import FIXTURE_QUESTIONS_GIFT, FIXTURE_QUESTIONS_IN_CATEGORY_GIFT
 
 pytestmark = pytest.mark.django_db
 
@@ -122,19 +123,23 @@ def test_a_parse_error_names_file_and_line_and_creates_nothing(empty_quiz):
     assert not Question.objects.exists()
 
 
-def test_numerical_and_essay_questions_are_refused_with_their_lines(empty_quiz):
-    """Numerical and essay questions are refused with a reason each, and the good questions are not created."""
-    text = (
-        GOOD_GIFT
-        + "\n// [id:talking-year]\n// [tag:section:first-idea]\nIn which year?{#1648####Westphalia.}\n"
-        + "\n// [id:talking-essay]\n// [tag:section:first-idea]\nDescribe a summit.{####Any account.}\n"
-    )
-    problems = refusal(empty_quiz, text)
+def test_numerical_questions_and_descriptions_import_and_essays_are_refused_with_their_lines(empty_quiz):
+    """Numerical and description items import; each essay is refused with its own line, and nothing is created."""
+    numerical = "\n// [id:talking-year]\n// [tag:section:first-idea]\nIn which year?{#1648:1####Westphalia.}\n"
+    description = "\n// [id:talking-intro]\nRead the two questions below together.\n"
+    essay = "\n// [id:talking-essay]\n// [tag:section:first-idea]\nDescribe a summit.{####Any account.}\n"
+    problems = refusal(empty_quiz, GOOD_GIFT + numerical + essay + essay.replace("talking-essay", "talking-essay-2"))
     assert len(problems) == 2
-    assert problems[0].startswith("talking.gift:25: numerical questions are not supported")
-    assert "short answer" in problems[0]
-    assert problems[1].startswith("talking.gift:29: essay questions are not supported")
+    assert problems[0].startswith("talking.gift:29: essay questions are not supported yet")
+    assert problems[1].startswith("talking.gift:33: essay questions are not supported yet")
     assert not Question.objects.exists()
+
+    result = import_text(empty_quiz, GOOD_GIFT + numerical + description)
+    assert result.created[-2:] == ["talking-year", "talking-intro"]
+    year = Question.objects.get(key="talking-year")
+    assert (year.qtype, [(c.text, c.fraction) for c in year.choices.all()]) == ("numerical", [("1648:1", 1)])
+    intro = Question.objects.get(key="talking-intro")
+    assert (intro.qtype, intro.choices.count(), intro.explanation) == ("description", 0, "")
 
 
 def test_a_section_missing_from_the_lesson_is_refused(empty_quiz):
@@ -146,12 +151,53 @@ def test_a_section_missing_from_the_lesson_is_refused(empty_quiz):
     assert not Question.objects.exists()
 
 
-def test_a_question_without_explanation_is_refused(empty_quiz):
-    """The explanation (#### general feedback) is shown after submission, so it is required as in course files."""
-    problems = refusal(empty_quiz, "// [id:talking-who]\nWho guides both sides?{=A mediator ~A judge}\n")
-    assert problems == [
-        "talking.gift:2: needs an explanation (#### general feedback), shown to students after they submit"
-    ]
+def test_a_question_without_explanation_imports_with_a_warning(empty_quiz):
+    """A missing explanation (#### general feedback) is linter finding Q111 in the preview, not a refusal."""
+    text = "// [id:talking-who]\nWho guides both sides?{=A mediator#Yes. ~A judge}\n"
+    preview = gift_import_preview(quiz=empty_quiz, text=text, filename="talking.gift")
+    assert preview.is_importable
+    (planned,) = preview.questions
+    assert any(warning.startswith("Q111 ") for warning in planned.warnings)
+    assert import_text(empty_quiz, text).created == ["talking-who"]
+
+
+def test_moodle_idnumbers_tags_and_categories_are_kept_and_exported(empty_quiz):
+    """Q1 and q_1 stay the keys; other tags and the category (as category:PATH) are kept and written back."""
+    text = (
+        "$CATEGORY: $course$/top/Week 1\n\n"
+        "// [id:Q1] [tag:easy]\nWho guides both sides?{=A mediator ~A judge####Mediators guide.}\n\n"
+        "// [id:q_1]\nTalks come first.{T####They do.}\n"
+    )
+    import_text(empty_quiz, text)
+    first, second = empty_quiz.question_pool()
+    assert (first.key, first.tags) == ("Q1", ["easy", "category:$course$/top/Week 1"])
+    assert (second.key, second.tags) == ("q_1", ["category:$course$/top/Week 1"])
+    exported = gift_export(quiz=empty_quiz)
+    assert "// [id:Q1]" in exported and "// [tag:category:$course$/top/Week 1]" in exported
+    assert import_text(empty_quiz, exported).unchanged == ["Q1", "q_1"]
+
+
+def test_every_parse_error_of_a_file_is_listed(empty_quiz):
+    """Two malformed questions give two 'file:line: reason' problems, in file order."""
+    broken = "Q1?{=a ~b\n\nQ2?{T####Fine.}\n\nQ3?{true}\n"
+    preview = gift_import_preview(quiz=empty_quiz, text=broken, filename="talking.gift")
+    assert [error.split(": ")[0] for error in preview.errors] == ["talking.gift:1", "talking.gift:5"]
+    assert refusal(empty_quiz, broken) == preview.errors
+
+
+def test_moodle_fixture_files_import(empty_quiz):
+    """Moodle's GIFT fixtures import whole, except the essay, which is refused with its line."""
+    fixture = FIXTURE_QUESTIONS_GIFT
+    problems = refusal(empty_quiz, fixture)
+    assert problems == [problem for problem in problems if "essay questions are not supported" in problem]
+    assert len(problems) == 1
+    without_essay = fixture.split("\n\n", 1)[1]
+    result = import_text(empty_quiz, without_essay)
+    assert len(result.created) == 8
+    in_category = import_text(empty_quiz, FIXTURE_QUESTIONS_IN_CATEGORY_GIFT)
+    assert len(in_category.created) == 4
+    tags = Question.objects.filter(key__in=in_category.created).values_list("tags", flat=True)
+    assert list(tags) == [["category:$course$/Default for New Features"]] * 4
 
 
 def test_a_key_of_another_lessons_question_is_refused(empty_quiz, lesson):
@@ -175,11 +221,12 @@ def test_a_lesson_quiz_refuses_questions_tagged_for_another_lesson(empty_quiz):
     assert Question.objects.count() == 3
 
 
-def test_two_questions_with_the_same_text_and_no_id_are_refused(empty_quiz):
-    """Generated keys come from the text, so two id-less questions with the same text would collide."""
+def test_two_questions_with_the_same_text_and_no_id_get_numbered_keys(empty_quiz):
+    """Generated keys come from the text; a repeat is numbered in file order, so a re-import finds it again."""
     question = "// [tag:section:first-idea]\nWho guides both sides?{=A mediator ~A judge####Mediators guide.}\n"
-    (problem,) = refusal(empty_quiz, question + "\n" + question)
-    assert problem.startswith("talking.gift:5: its generated key") and "line 2" in problem
+    created = import_text(empty_quiz, question + "\n" + question).created
+    assert created[1] == f"{created[0]}-2"
+    assert import_text(empty_quiz, question + "\n" + question).unchanged == created
 
 
 def test_an_empty_file_is_refused(empty_quiz):

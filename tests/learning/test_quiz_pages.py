@@ -473,3 +473,21 @@ def test_a_timed_attempt_has_an_accessible_countdown_and_a_script_that_only_enha
     page = student_client.get(attempt.get_absolute_url()).text
     assert 'id="countdown"' in page and 'aria-live="assertive"' in page and "UTC" in page
     assert 'src="/static/js/attempt.js"' in page and "<script>" not in page
+
+
+def test_a_quiz_with_a_description_and_a_numerical_question_end_to_end(student_client, course):
+    """The description shows as text without a field and is not marked; the number is typed and marked."""
+    module = ModuleFactory(course=course, slug="numbers", position=9)
+    lesson = LessonFactory(module=module, slug="numbers", position=1)
+    quiz = QuizFactory(lesson=lesson, slug="numbers-quiz", shuffle_questions=False)
+    make_question(lesson, "description", [], text="Read the treaty dates first.")
+    make_question(lesson, "numerical", [("1648:1", 1, "", "Westphalia."), ("*", 0, "", "Look again.")])
+    attempt = start(student_client, quiz)
+    page = student_client.get(attempt.get_absolute_url())
+    assert "Read the treaty dates first." in page.text
+    assert 'name="q1"' not in page.text and 'name="q2"' in page.text
+    assert "Your answer (a number)" in page.text
+    response = student_client.post(attempt.get_absolute_url(), {"q2": "1649", "submit": ""}, follow=True)
+    assert "Score 100.00% · Passed" in response.text
+    assert "Westphalia." in response.text
+    assert "Read the treaty dates first." in response.text

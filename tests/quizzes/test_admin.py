@@ -10,6 +10,7 @@ from reversion.models import Version
 from learning.services import attempt_start, attempt_submit
 from lessons.models import LessonProgress
 from quizzes.models import Attempt, Question
+from tests.factories import make_question
 from tests.quizzes.test_services import right_answers
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +61,7 @@ def change_url(question):
         (
             "matching",
             [{"text": "A", "match_text": "x"}, {"text": "B", "match_text": ""}],
-            "both a left and a right side",
+            "needs a right side",
         ),
         ("short", [{"text": "word", "fraction": "0.5"}], "at least one accepted answer at 100%"),
     ],
@@ -138,6 +139,16 @@ def test_staff_preview_a_quiz_without_recording_anything(instructor_client, quiz
     assert "Preview: this result was not recorded." in result.text
     assert "Score 16.67%" in result.text
     assert not Attempt.objects.exists()
+
+
+def test_staff_preview_does_not_mark_a_description(instructor_client, quiz):
+    """A description in the pool is shown but left out of the preview's score."""
+    make_question(quiz.lesson, "description", [], text="Read the dates first.")
+    url = reverse("quizzes:preview", kwargs={"course_slug": quiz.course.slug, "quiz_slug": quiz.slug})
+    page = instructor_client.get(url)
+    assert "Read the dates first." in page.text
+    result = instructor_client.post(url, {"preview": page.context["preview_token"], "q4": "RCEP"})
+    assert "Score 16.67%" in result.text
 
 
 def test_a_tampered_preview_is_refused(instructor_client, quiz):

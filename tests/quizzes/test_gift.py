@@ -212,7 +212,7 @@ def test_missing_word_block_leaves_a_blank_in_the_text():
 
 
 def test_multiline_question_and_answer_block():
-    """A question may span lines; each line is trimmed and the lines are joined with newlines."""
+    """A question may span lines; as in Moodle, lines keep their indentation and only the whole is trimmed."""
     source = """::Three core tools::Which activity
     has a third party?{
     ~Negotiation#Between the parties themselves.
@@ -220,7 +220,7 @@ def test_multiline_question_and_answer_block():
     ####Mediation brings in an outsider.
     }"""
     question = parse_one(source)
-    assert question.text == "Which activity\nhas a third party?"
+    assert question.text == "Which activity\n    has a third party?"
     assert [answer.text for answer in question.answers] == ["Negotiation", "Mediation"]
     assert question.explanation == "Mediation brings in an outsider."
 
@@ -246,7 +246,76 @@ def test_question_line_is_its_first_non_comment_line():
     assert [question.line for question in questions] == [4, 7]
 
 
+def test_format_markers_are_stripped_from_answers_feedback_and_explanation():
+    """[html] and the other markers come off answers, feedback and general feedback too, as in Moodle."""
+    question = parse_one("Q?{=[html]yes#[plain]Right. ~no#[markdown]Wrong.####[moodle]Because.}")
+    assert question.answers == [
+        GiftAnswer("yes", Decimal(1), "Right."),
+        GiftAnswer("no", Decimal(0), "Wrong."),
+    ]
+    assert question.explanation == "Because."
+
+
+def test_a_lone_format_marker_is_no_explanation():
+    """`####[html]` with nothing after it leaves the explanation empty."""
+    assert parse_one("Q?{T####[html]}").explanation == ""
+
+
+def test_matching_reads_extra_wrong_right_hand_items():
+    """`= -> Chat` adds a right-hand item that matches no left side (Moodle's extra wrong answer)."""
+    question = parse_one("Match.{=Canada -> Ottawa =Italy -> Rome = -> Paris}")
+    assert question.answers[-1] == GiftAnswer("", Decimal(1), match="Paris")
+    assert parse_gift(write_gift([question])) == [question]
+
+
+def test_star_short_answer_is_kept_as_the_catch_all():
+    """`=%0%*#...` is the catch-all answer '*' worth 0, with its feedback."""
+    question = parse_one("Which?{=Frog =%0%*#Anything else}")
+    assert question.answers[-1] == GiftAnswer("*", Decimal(0), "Anything else")
+
+
+def test_a_line_of_no_break_space_does_not_split_a_question():
+    """Only PHP's blanks make a line blank: a line of U+00A0 or U+3000 stays inside the question."""
+    for space in ("\u00a0", "\u3000"):
+        question = parse_one(f"Who guides?{{\n=Mediator\n{space}\n~Judge\n}}")
+        assert [answer.text for answer in question.answers] == ["Mediator", "Judge"]
+
+
+def test_weights_take_ascii_digits_only():
+    """`%` + Arabic-Indic 50 + `%` is no weight (Moodle reads [0-9] only): refused, not weighted."""
+    error = parse_error("Q?{~%\u0665\u0660%a ~%50%b ~%50%c}")
+    assert "malformed weight" in error.reason
+
+
+def test_id_and_tags_after_the_question_are_read():
+    """Comment lines after the question, in its paragraph, carry its [id:] and [tag:] as in Moodle."""
+    question = parse_one("Q?{T}\n// [id:Q1] [tag:easy]")
+    assert (question.key, question.tags) == ("Q1", ["easy"])
+
+
+def test_moodle_idnumbers_are_kept_as_given():
+    """Keys are any Moodle idnumber (Q1, q_1, with an escaped bracket), and are written back escaped."""
+    questions = parse_gift("// [id:Q1]\nA?{T}\n\n// [id:q_1]\nB?{T}\n\n// [id:i\\]d]\nC?{T}")
+    assert [question.key for question in questions] == ["Q1", "q_1", "i]d"]
+    assert parse_gift(write_gift(questions)) == questions
+
+
+def test_writer_keeps_text_that_starts_like_a_format_marker():
+    """An answer whose text starts with "[html]" is written so that it reads back whole."""
+    question = parse_one("Q?{=\\[html\\] yes ~no}")
+    question.answers[0].text = "[html]yes"
+    assert parse_gift(write_gift([question])) == [question]
+
+
 # Errors
+
+
+def test_every_error_of_a_file_is_reported_at_once():
+    """A file with several bad questions lists each as file:line: reason, in file order."""
+    error = parse_error("Q1?{=a ~b\n\nQ2?{T}\n\nQ3?{true}\n\n// [id:x]\nQ4?{T}\n\n// [id:x]\nQ5?{T}")
+    assert [message.split(": ")[0] for message in error.messages] == ["quiz.gift:1", "quiz.gift:5", "quiz.gift:11"]
+    assert str(error) == "\n".join(error.messages)
+    assert (error.line, "'{' is not closed" in error.reason) == (1, True)
 
 
 def test_unclosed_brace_is_rejected_with_file_and_line():

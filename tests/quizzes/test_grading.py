@@ -117,3 +117,49 @@ def test_right_answer_lines_for_the_review_page():
     assert correct_answer_lines(SHORT) == ["RCEP / Regional Comprehensive Economic Partnership"]
     assert correct_answer_lines(MATCHING)[0] == "Kyoto → Protocol"
     assert correct_answer_lines(ORDERING) == ["1. first", "2. second", "3. third", "4. fourth"]
+
+
+NUMERICAL = snapshot(
+    "numerical",
+    [("1822:0", 1, ""), ("1820..1824", Decimal("0.5"), ""), ("1800:50", Decimal("0.25"), ""), ("*", 0, "")],
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "mark"),
+    [("1822", "1"), (" 1 822 ", "1"), ("1823", "0.5"), ("1824", "0.5"), ("1790", "0.25"), ("1900", "0"), ("x", "0")],
+)
+def test_numerical_gives_the_best_weight_of_the_ranges_that_hold_the_number(text, mark):
+    """Exact value, MIN..MAX and VALUE:TOLERANCE answers; the best matching weight counts; spaces are ignored."""
+    assert grade_response(NUMERICAL, {"text": text}) == Decimal(mark)
+
+
+def test_numerical_reads_a_decimal_comma_and_gives_catch_all_feedback():
+    """'3,5' reads as 3.5; a number no range holds gets the '*' answer's feedback; text that is no number gets none."""
+    question = snapshot("numerical", [("3.5:0.1", 1, ""), ("*", 0, "")])
+    assert grade_response(question, {"text": "3,5"}) == 1
+    assert response_feedback(question, {"text": "7"}) == ["fb *"]
+    assert response_feedback(question, {"text": "seven"}) == []
+
+
+def test_numerical_right_answer_is_written_as_value_and_tolerance():
+    """The review shows 1822 for an exact answer and 3.5 ± 0.1 for a tolerance, never the '*'."""
+    assert correct_answer_lines(NUMERICAL) == ["1822"]
+    assert correct_answer_lines(snapshot("numerical", [("3.4..3.6", 1, ""), ("*", 0, "")])) == ["3.5 ± 0.1"]
+
+
+def test_short_answer_star_catches_every_other_answer():
+    """'*' (Moodle's catch-all) matches any answer no other accepted answer matches, with its weight and feedback."""
+    question = snapshot("short", [("Frog", 1, ""), ("Cat", Decimal("0.5"), ""), ("*", Decimal("0.1"), "")])
+    assert grade_response(question, {"text": "frog"}) == 1
+    assert grade_response(question, {"text": "dog"}) == Decimal("0.1")
+    assert response_feedback(question, {"text": "dog"}) == ["fb *"]
+    assert correct_answer_lines(question) == ["Frog"]
+
+
+def test_matching_extra_right_hand_items_are_options_but_not_rows():
+    """A pair with no left side only adds a wrong option; the mark is over the real pairs."""
+    question = snapshot("matching", [("Kyoto", 1, "Protocol"), ("Paris", 1, "Agreement"), ("", 1, "Charter")])
+    assert grade_response(question, {"pairs": {"1": 1, "2": 3}}) == Decimal("0.5")
+    assert grade_response(question, {"pairs": {"1": 1, "2": 2}}) == 1
+    assert correct_answer_lines(question) == ["Kyoto → Protocol", "Paris → Agreement"]

@@ -166,3 +166,18 @@ def test_final_exam_draws_at_least_one_question_per_module(student, course):
         assert len(keys) == 8 == len(set(keys))
         covered = {slot.question.lesson.module_id for slot in attempt.slots.select_related("question__lesson")}
         assert covered == {module.id for module in modules}
+
+
+def test_a_description_is_shown_but_not_marked(student, course):
+    """A description item gets no mark and does not count towards the score; a numerical question is marked."""
+    module = ModuleFactory(course=course, slug="numbers", position=2)
+    lesson = LessonFactory(module=module, slug="numbers", position=1)
+    quiz = QuizFactory(lesson=lesson, slug="numbers-quiz", shuffle_questions=False)
+    make_question(lesson, "description", [], text="Read the table first.")
+    make_question(lesson, "numerical", [("1648", 1), ("*", 0, "", "Look at the treaty's date.")])
+    attempt = attempt_start(user=student, quiz=quiz)
+    description, numerical = attempt.slots.all()
+    attempt = attempt_submit(attempt=attempt, responses={numerical.position: {"text": "1648"}})
+    description.refresh_from_db()
+    assert description.mark is None
+    assert attempt.score == 100
