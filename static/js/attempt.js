@@ -13,10 +13,9 @@
     if (status) status.textContent = text;
   }
 
-  async function save() {
-    if (!dirty || saving) return;
-    saving = true;
-    dirty = false;
+  let submitting = false;
+
+  async function post() {
     const body = new FormData(form);
     body.append("save", "");
     try {
@@ -30,17 +29,36 @@
         const now = new Date();
         say("Answers saved at " + now.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) + ".");
       } else {
-        dirty = true;
         say("Your answers could not be saved automatically; use the Save answers button.");
       }
     } catch (error) {
       dirty = true;
       say("No connection: your answers will be saved when it comes back.");
-    } finally {
-      saving = false;
+      throw error;
     }
   }
 
+  // One save at a time; changes made meanwhile are saved right after. The form is aria-busy while saving.
+  async function save() {
+    if (saving || submitting || !dirty) return;
+    saving = true;
+    form.setAttribute("aria-busy", "true");
+    try {
+      while (dirty && !submitting) {
+        dirty = false;
+        await post();
+      }
+    } catch (error) {
+      // Kept dirty: the next change or the next interval tries again.
+    } finally {
+      saving = false;
+      form.removeAttribute("aria-busy");
+    }
+  }
+
+  form.addEventListener("submit", function () {
+    submitting = true;
+  });
   form.addEventListener("change", function () {
     dirty = true;
     save();

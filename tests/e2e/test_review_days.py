@@ -12,7 +12,7 @@ from learning.services import attempt_start, attempt_submit
 from tests.e2e.test_student_journey import assert_accessible
 from tests.factories import UserFactory
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 START = datetime.now(UTC).replace(hour=8, minute=0, second=0, microsecond=0)
 

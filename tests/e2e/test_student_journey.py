@@ -78,6 +78,9 @@ def test_new_student_signs_up_reads_takes_a_quiz_and_sees_progress(live_server, 
     assert_accessible(page)
     attempt = Attempt.objects.get(user__username="newstudent")
     answer_every_question(page, attempt, wrong_position=1)
+    # The script saves each change in the background; the student sees it confirmed before submitting.
+    expect(page.locator("#autosave-status")).to_contain_text("Answers saved at")
+    expect(page.locator("#attempt-form")).not_to_have_attribute("aria-busy", "true")
     page.get_by_role("button", name="Submit for grading").click()
 
     expect(page.get_by_test_id("attempt-score")).to_contain_text("Passed")
