@@ -180,6 +180,17 @@ def attempt_start(
     return attempt
 
 
+def _attempt_lock(pk: int) -> Attempt:
+    # Everything grading and its follow-up read, in two queries: the slots are fetched once and
+    # shared by storing, marking and the caller's on_graded.
+    return (
+        Attempt.objects.select_for_update(of=("self",))
+        .select_related("quiz__lesson", "quiz__course", "user")
+        .prefetch_related("slots")
+        .get(pk=pk)
+    )
+
+
 def _is_overdue(attempt: Attempt, now: datetime) -> bool:
     return attempt.deadline is not None and now > attempt.deadline + _grace()
 
@@ -227,7 +238,7 @@ def attempt_submit(
     Answers posted after the deadline are not counted: the attempt is graded from what was saved.
     """
     now = now or timezone.now()
-    attempt = Attempt.objects.select_for_update(of=("self",)).select_related("quiz__lesson").get(pk=attempt.pk)
+    attempt = _attempt_lock(attempt.pk)
     if not attempt.is_open:
         return attempt
     overdue = _is_overdue(attempt, now)
@@ -245,7 +256,7 @@ def attempt_close_if_overdue(
     if not attempt.is_open or not _is_overdue(attempt, now):
         return False
     with transaction.atomic():
-        locked = Attempt.objects.select_for_update(of=("self",)).select_related("quiz__lesson").get(pk=attempt.pk)
+        locked = _attempt_lock(attempt.pk)
         if locked.is_open:
             _grade(locked, now=locked.deadline, closed_at_deadline=True, on_graded=on_graded)
     attempt.refresh_from_db()
