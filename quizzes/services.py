@@ -195,7 +195,8 @@ def _is_overdue(attempt: Attempt, now: datetime) -> bool:
     return attempt.deadline is not None and now > attempt.deadline + _grace()
 
 
-def _store_responses(attempt: Attempt, responses: dict[int, dict | None]):
+def _store_responses(attempt: Attempt, responses: dict[int, dict | None], *, write: bool = True) -> bool:
+    """Set the answers on the attempt's slots (and save them unless the caller writes them); True if any changed."""
     slots = {slot.position: slot for slot in attempt.slots.all()}
     changed = []
     for position, response in responses.items():
@@ -203,7 +204,9 @@ def _store_responses(attempt: Attempt, responses: dict[int, dict | None]):
         if slot.response != response:
             slot.response = response
             changed.append(slot)
-    AttemptQuestion.objects.bulk_update(changed, ["response"])
+    if write:
+        AttemptQuestion.objects.bulk_update(changed, ["response"])
+    return bool(changed)
 
 
 def attempt_save(
@@ -242,9 +245,9 @@ def attempt_submit(
     if not attempt.is_open:
         return attempt
     overdue = _is_overdue(attempt, now)
-    if responses and not overdue:
-        _store_responses(attempt, responses)
-    _grade(attempt, now=now, closed_at_deadline=overdue, on_graded=on_graded)
+    answered = bool(responses) and not overdue and _store_responses(attempt, responses, write=False)
+    # The answers are written with their marks, in one statement.
+    _grade(attempt, now=now, closed_at_deadline=overdue, on_graded=on_graded, with_responses=answered)
     return attempt
 
 
@@ -270,11 +273,18 @@ def attempts_close_overdue(*, now: datetime | None = None, on_graded: OnGraded |
     return sum(attempt_close_if_overdue(attempt=attempt, now=now, on_graded=on_graded) for attempt in overdue)
 
 
-def _grade(attempt: Attempt, *, now: datetime, closed_at_deadline: bool, on_graded: OnGraded | None):
+def _grade(
+    attempt: Attempt,
+    *,
+    now: datetime,
+    closed_at_deadline: bool,
+    on_graded: OnGraded | None,
+    with_responses: bool = False,
+):
     slots = list(attempt.slots.all())
     for slot in slots:
         slot.mark = grade_response(slot.snapshot, slot.response)
-    AttemptQuestion.objects.bulk_update(slots, ["mark"])
+    AttemptQuestion.objects.bulk_update(slots, ["mark", "response"] if with_responses else ["mark"])
     total = sum((slot.mark for slot in slots), Decimal(0))
     attempt.score = (100 * total / len(slots)).quantize(SCORE_PLACES, rounding=ROUND_HALF_UP) if slots else Decimal(0)
     attempt.passed = attempt.score >= attempt.quiz.pass_mark

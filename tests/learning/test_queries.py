@@ -95,7 +95,8 @@ def _fresh_attempt(student, quiz):
 
 
 def test_failed_submit_query_count_is_pinned(student, quiz, django_assert_num_queries):
-    """Savepoint, locked attempt with quiz, lesson, course and user, its slots, marks, the attempt row,
+    """Savepoint, locked attempt with quiz, lesson, course and user, its slots, answers and marks (one
+    statement), the attempt row,
     review cards (read, create), the certificate check (existing, lessons, completed, quizzes, scores), release."""
     attempt = _fresh_attempt(student, quiz)
     with django_assert_num_queries(13):
@@ -103,9 +104,9 @@ def test_failed_submit_query_count_is_pinned(student, quiz, django_assert_num_qu
 
 
 def test_passing_submit_query_count_is_pinned(student, quiz, django_assert_num_queries):
-    """A pass adds the answers, completing the lesson (read, savepoint, insert, release, update) and,
+    """A pass adds completing the lesson (read, savepoint, insert, release, update) and,
     the course now done, issuing the certificate (savepoint, insert, release)."""
     attempt = _fresh_attempt(student, quiz)
     responses = right_answers(attempt)
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(21):
         attempt_submit(attempt=attempt, responses=responses)
