@@ -8,7 +8,7 @@ WORKERS ?= 2
 BIND ?= 127.0.0.1:$(PORT)
 PIP_FLAGS := --quiet --disable-pip-version-check --build-constraint build-constraints.txt
 
-.PHONY: run serve bench fault-run test install install-dev setup lint clean
+.PHONY: run serve bench fault-run scale-run test install install-dev setup lint clean
 
 $(VENV)/.pip-upgraded:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ bench: install
 # Kills an app server and restarts a throwaway PostgreSQL during quiz submissions; writes docs/benchmarks.md.
 fault-run: install
 	$(PY) scripts/fault_run.py $(BENCH_FLAGS)
+
+# 10,000 students and 200,000 finished attempts (database `bench_scale`): times the gradebook and item analysis.
+scale-run: install
+	$(PY) scripts/scale_run.py $(BENCH_FLAGS)
 
 test: install-dev
 	$(PY) -m pytest

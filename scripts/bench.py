@@ -334,6 +334,7 @@ class Tally:
     seconds: dict = field(default_factory=dict)
     errors: dict = field(default_factory=dict)
     statuses: dict = field(default_factory=dict)
+    error_times: list = field(default_factory=list)
     acknowledged: list = field(default_factory=list)
     started: list = field(default_factory=list)
 
@@ -345,6 +346,7 @@ class Tally:
                 self.seconds[step].append(response.seconds if response else seconds)
             else:
                 self.errors[step] += 1
+                self.error_times.append(time.monotonic())
                 status = response.status if response else "no answer"
                 self.statuses[f"{step}: {status}"] = self.statuses.get(f"{step}: {status}", 0) + 1
 

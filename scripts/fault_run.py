@@ -150,8 +150,9 @@ def main():
         setup = bench.prepare(stack, redis_url)
         stack.start()
 
+        started = time.monotonic()
+
         def faults():
-            started = time.monotonic()
             time.sleep(kill_at)
             events.append(f"t={time.monotonic() - started:.1f} s: " + kill_app_server(stack, bench.APP_PORTS[0]))
             time.sleep(restart_at - kill_at)
@@ -191,6 +192,9 @@ def main():
         *bench.steps_table(tally),
         "",
     ]
+    if tally.error_times:
+        first, last = min(tally.error_times) - started, max(tally.error_times) - started
+        report += [f"Errors seen between t={first:.1f} s and t={last:.1f} s.", ""]
     report += [f"Audit ({'passed' if ok else 'FAILED'}):", "", *[f"- {line}" for line in lines], ""]
     text = "\n".join(report)
     print(text)
