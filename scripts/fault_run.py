@@ -64,7 +64,12 @@ class ThrowawayCluster:
         )
 
     def start(self):
-        self.pg_ctl("start")
+        try:
+            self.pg_ctl("start")
+        except subprocess.CalledProcessError:
+            log = self.dir / "log"
+            print(log.read_text()[-2000:] if log.exists() else "no log", file=sys.stderr)
+            raise
 
     def restart(self):
         self.pg_ctl("restart", "-m", "fast")
