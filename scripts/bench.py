@@ -235,7 +235,7 @@ def wrk(url: str, cookie: str | None, seconds: int, connections: int, script: st
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", script, url]
     if cookie:
         command[1:1] = ["-H", f"Cookie: sessionid={cookie}"]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    output = subprocess.run(command, capture_output=True, text=True, check=True, timeout=seconds + 60).stdout
     return json.loads(output.split("BENCH ", 1)[1])
 
 
