@@ -22,6 +22,7 @@ import json
 import os
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -628,6 +629,9 @@ def main():
         print(json.dumps(django_setup(STUDENTS)))
         return
 
+    missing = [tool for tool in ("wrk", "nginx") if not shutil.which(tool)]
+    if missing:
+        raise SystemExit(f"make bench needs {' and '.join(missing)}: apt-get install -y nginx wrk")
     admin_url = os.environ.get("BENCH_ADMIN_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
     database = os.environ.get("BENCH_DATABASE", "bench")
     database_url = admin_url.rsplit("/", 1)[0] + "/" + database
