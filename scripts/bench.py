@@ -639,6 +639,7 @@ def main():
     rounds, seconds, work_seconds = (1, 2, 15) if args.quick else (3, 3, 45)
     connections, pause = 8, (1.0, 3.0)
     began = time.monotonic()
+    load_before = os.getloadavg()[0]
     fresh_database(admin_url, database)
     stack = Stack(stack_env(database_url, redis_url), tempfile.mkdtemp(prefix="diplocourse-bench-"))
     print("== preparing: migrate, collectstatic, load_course, students", flush=True)
@@ -660,7 +661,8 @@ def main():
     meta = {
         "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "elapsed": time.monotonic() - began,
-        "machine": f"{os.cpu_count()} cores",
+        "machine": f"{os.cpu_count()} cores (load average {load_before:.1f} before the run, "
+        f"{os.getloadavg()[0]:.1f} at its end, counting its own load; other work on the machine shows here)",
         "workers": 1,
         "database": database,
         "redis": redis_url,
