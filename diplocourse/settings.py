@@ -145,6 +145,9 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Persistent connections: a request reuses its worker's connection instead of opening one (checked first).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if env("REDIS_URL"):
@@ -221,3 +224,5 @@ LOGGING = {
 }
 CONTENT_DIR = env("CONTENT_DIR", default=str(BASE_DIR / "content"))
 QUIZ_DEADLINE_GRACE_SECONDS = env.int("QUIZ_DEADLINE_GRACE_SECONDS", default=5)
+# Two tiny reference pages for `make bench` only (diplocourse/bench_views.py); never on in production.
+BENCH_VIEWS = env.bool("BENCH_VIEWS", default=False)

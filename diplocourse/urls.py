@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -14,3 +15,11 @@ urlpatterns = [
     path("", include("quizzes.urls")),
     path("", include("certificates.urls")),
 ]
+
+if settings.BENCH_VIEWS:
+    from diplocourse import bench_views
+
+    urlpatterns += [
+        path("bench/bare/", bench_views.bare, name="bench_bare"),
+        path("bench/floor/", bench_views.floor, name="bench_floor"),
+    ]

@@ -21,10 +21,16 @@ def lesson_complete(*, user, lesson: Lesson) -> LessonProgress:
     now = timezone.now()
     progress, _ = _progress_get_or_create(user=user, lesson=lesson, defaults={"last_viewed_at": now})
     if progress.status != LessonStatus.COMPLETED:
-        LessonProgress.objects.filter(pk=progress.pk).exclude(status=LessonStatus.COMPLETED).update(
-            status=LessonStatus.COMPLETED, completed_at=now
+        updated = (
+            LessonProgress.objects.filter(pk=progress.pk)
+            .exclude(status=LessonStatus.COMPLETED)
+            .update(status=LessonStatus.COMPLETED, completed_at=now)
         )
-        progress.refresh_from_db(fields=["status", "completed_at"])
+        if updated:
+            progress.status, progress.completed_at = LessonStatus.COMPLETED, now
+        else:
+            # A racing request completed it first: keep its completion time.
+            progress.refresh_from_db(fields=["status", "completed_at"])
     return progress
 
 

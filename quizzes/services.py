@@ -181,11 +181,23 @@ def attempt_start(
     return attempt
 
 
+def _attempt_lock(pk: int) -> Attempt:
+    # Everything grading and its follow-up read, in two queries: the slots are fetched once and
+    # shared by storing, marking and the caller's on_graded.
+    return (
+        Attempt.objects.select_for_update(of=("self",))
+        .select_related("quiz__lesson", "quiz__course", "user")
+        .prefetch_related("slots")
+        .get(pk=pk)
+    )
+
+
 def _is_overdue(attempt: Attempt, now: datetime) -> bool:
     return attempt.deadline is not None and now > attempt.deadline + _grace()
 
 
-def _store_responses(attempt: Attempt, responses: dict[int, dict | None]):
+def _store_responses(attempt: Attempt, responses: dict[int, dict | None], *, write: bool = True) -> bool:
+    """Set the answers on the attempt's slots (and save them unless the caller writes them); True if any changed."""
     slots = {slot.position: slot for slot in attempt.slots.all()}
     changed = []
     for position, response in responses.items():
@@ -193,7 +205,9 @@ def _store_responses(attempt: Attempt, responses: dict[int, dict | None]):
         if slot.response != response:
             slot.response = response
             changed.append(slot)
-    AttemptQuestion.objects.bulk_update(changed, ["response"])
+    if write:
+        AttemptQuestion.objects.bulk_update(changed, ["response"])
+    return bool(changed)
 
 
 def attempt_save(
@@ -228,13 +242,13 @@ def attempt_submit(
     Answers posted after the deadline are not counted: the attempt is graded from what was saved.
     """
     now = now or timezone.now()
-    attempt = Attempt.objects.select_for_update(of=("self",)).select_related("quiz__lesson").get(pk=attempt.pk)
+    attempt = _attempt_lock(attempt.pk)
     if not attempt.is_open:
         return attempt
     overdue = _is_overdue(attempt, now)
-    if responses and not overdue:
-        _store_responses(attempt, responses)
-    _grade(attempt, now=now, closed_at_deadline=overdue, on_graded=on_graded)
+    answered = bool(responses) and not overdue and _store_responses(attempt, responses, write=False)
+    # The answers are written with their marks, in one statement.
+    _grade(attempt, now=now, closed_at_deadline=overdue, on_graded=on_graded, with_responses=answered)
     return attempt
 
 
@@ -246,7 +260,7 @@ def attempt_close_if_overdue(
     if not attempt.is_open or not _is_overdue(attempt, now):
         return False
     with transaction.atomic():
-        locked = Attempt.objects.select_for_update(of=("self",)).select_related("quiz__lesson").get(pk=attempt.pk)
+        locked = _attempt_lock(attempt.pk)
         if locked.is_open:
             _grade(locked, now=locked.deadline, closed_at_deadline=True, on_graded=on_graded)
     attempt.refresh_from_db()
@@ -260,11 +274,18 @@ def attempts_close_overdue(*, now: datetime | None = None, on_graded: OnGraded |
     return sum(attempt_close_if_overdue(attempt=attempt, now=now, on_graded=on_graded) for attempt in overdue)
 
 
-def _grade(attempt: Attempt, *, now: datetime, closed_at_deadline: bool, on_graded: OnGraded | None):
+def _grade(
+    attempt: Attempt,
+    *,
+    now: datetime,
+    closed_at_deadline: bool,
+    on_graded: OnGraded | None,
+    with_responses: bool = False,
+):
     slots = list(attempt.slots.all())
     for slot in slots:
         slot.mark = grade_response(slot.snapshot, slot.response) if is_marked(slot.snapshot) else None
-    AttemptQuestion.objects.bulk_update(slots, ["mark"])
+    AttemptQuestion.objects.bulk_update(slots, ["mark", "response"] if with_responses else ["mark"])
     marks = [slot.mark for slot in slots if slot.mark is not None]
     total = sum(marks, Decimal(0))
     attempt.score = (100 * total / len(marks)).quantize(SCORE_PLACES, rounding=ROUND_HALF_UP) if marks else Decimal(0)

@@ -5,8 +5,18 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from learning.services import attempt_start, attempt_submit
 from lessons.models import LessonProgress
-from tests.factories import CourseFactory, KeyTermFactory, LessonFactory, ModuleFactory, QuizFactory, make_question
+from quizzes.models import Attempt
+from tests.factories import (
+    CourseFactory,
+    KeyTermFactory,
+    LessonFactory,
+    ModuleFactory,
+    QuizFactory,
+    make_question,
+    right_answers,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +87,26 @@ def test_lesson_page_query_count_is_pinned(db_session_client, student, django_as
     url = lessons[4].get_absolute_url()
     with django_assert_num_queries(14):
         db_session_client.get(url)
+
+
+def _fresh_attempt(student, quiz):
+    attempt = attempt_start(user=student, quiz=quiz)
+    return Attempt.objects.get(pk=attempt.pk)
+
+
+def test_failed_submit_query_count_is_pinned(student, quiz, django_assert_num_queries):
+    """Savepoint, locked attempt with quiz, lesson, course and user, its slots, answers and marks (one
+    statement), the attempt row,
+    review cards (read, create), the certificate check (existing, lessons, completed, quizzes, scores), release."""
+    attempt = _fresh_attempt(student, quiz)
+    with django_assert_num_queries(13):
+        attempt_submit(attempt=attempt, responses={})
+
+
+def test_passing_submit_query_count_is_pinned(student, quiz, django_assert_num_queries):
+    """A pass adds completing the lesson (read, savepoint, insert, release, update) and,
+    the course now done, issuing the certificate (savepoint, insert, release)."""
+    attempt = _fresh_attempt(student, quiz)
+    responses = right_answers(attempt)
+    with django_assert_num_queries(21):
+        attempt_submit(attempt=attempt, responses=responses)

@@ -1,0 +1,224 @@
+"""`make scale-run`: time the staff reports over 10,000 students and 200,000 finished attempts.
+
+    .venv/bin/python scripts/scale_run.py [--students N] [--attempts-per-student K] [--no-write]
+
+On database `bench_scale` of the local PostgreSQL (dropped and created again): migrate, load the
+course, then bulk-create students and finished attempts in SQL (generate_series), each attempt with
+the real snapshots of the questions a quiz draws (two draws per quiz, so a retry meets the other)
+and synthetic answers: right with a probability that grows with the student's ability, so the
+item statistics have something to discriminate. Then the gradebook page, the gradebook CSV and the
+item analysis of the busiest quiz are requested in-process through Django's test client, logged in
+as a superuser, with their wall time and SQL query count. Nothing is optimized here: it measures.
+"""
+
+import argparse
+import json
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import bench  # the sibling script: database and report helpers
+
+DATABASE = "bench_scale"
+
+
+def right_and_wrong(snapshot: dict) -> tuple[dict | None, dict | None]:
+    """A fully right response to a snapshot, and a wrong one (None: left blank)."""
+    choices = snapshot["choices"]
+    ids = [choice["id"] for choice in choices]
+    best = max(choices, key=lambda choice: float(choice["fraction"]))
+    worst = min(choices, key=lambda choice: float(choice["fraction"]))
+    qtype = snapshot["qtype"]
+    right = {
+        "single": {"choice": best["id"]},
+        "truefalse": {"choice": best["id"]},
+        "multiple": {"choices": [c["id"] for c in choices if float(c["fraction"]) > 0]},
+        "short": {"text": best["text"]},
+        "matching": {"pairs": {str(i): i for i in ids}},
+        "ordering": {"order": ids},
+    }[qtype]
+    wrong = {"choice": worst["id"]} if qtype in {"single", "truefalse"} else None
+    return right, wrong
+
+
+def populate(students: int, per_student: int) -> dict:
+    from django.db import connection
+
+    from lessons.models import Course
+    from quizzes.models import Quiz
+    from quizzes.services import _draw_questions, snapshot_question
+
+    course = Course.objects.get(slug="diplomacy-globalization")
+    quizzes = list(Quiz.objects.filter(course=course).order_by("pk"))
+    timings = {}
+    began = time.monotonic()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE scale_template (quiz_index int, variant int, position int, "
+            "question_id bigint, snapshot jsonb, right_response jsonb, wrong_response jsonb)"
+        )
+        rows = []
+        for index, quiz in enumerate(quizzes):
+            for variant in range(2):
+                rng = random.Random(index * 2 + variant)
+                for position, question in enumerate(_draw_questions(quiz, rng), start=1):
+                    snapshot = snapshot_question(question, shuffle_choices=quiz.shuffle_choices, rng=rng)
+                    right, wrong = right_and_wrong(snapshot)
+                    rows.append(
+                        (
+                            index,
+                            variant,
+                            position,
+                            question.pk,
+                            json.dumps(snapshot),
+                            json.dumps(right),
+                            json.dumps(wrong) if wrong else None,
+                        )
+                    )
+        cursor.executemany("INSERT INTO scale_template VALUES (%s, %s, %s, %s, %s, %s, %s)", rows)
+        cursor.execute("CREATE TEMP TABLE scale_quiz (quiz_index int, quiz_id bigint, pass_mark numeric)")
+        cursor.executemany(
+            "INSERT INTO scale_quiz VALUES (%s, %s, %s)", [(i, q.pk, q.pass_mark) for i, q in enumerate(quizzes)]
+        )
+        cursor.execute(
+            "INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, email, is_staff, "
+            "is_active, date_joined) SELECT '!', false, 'scale-' || lpad(i::text, 5, '0'), 'Student ' || i, '', "
+            "'', false, true, now() FROM generate_series(1, %s) i",
+            [students],
+        )
+        timings["students"] = time.monotonic() - began
+        # Student s takes `per_student` attempts: half as many quizzes (rotating with s), each twice.
+        half = max(per_student // 2, 1)
+        cursor.execute(
+            "INSERT INTO quizzes_attempt (quiz_id, user_id, number, status, started_at, finished_at, "
+            "closed_at_deadline, score, passed) "
+            "SELECT q.quiz_id, u.id, 1 + k / %(half)s, 'finished', now() - interval '2 days' + k * interval '1 hour', "
+            "now() - interval '2 days' + k * interval '1 hour' + interval '12 minutes', false, 0, false "
+            "FROM auth_user u CROSS JOIN generate_series(0, %(per)s - 1) k "
+            "JOIN scale_quiz q ON q.quiz_index = (u.id + k %% %(half)s) %% %(quizzes)s "
+            "WHERE u.username LIKE 'scale-%%'",
+            {"half": half, "per": per_student, "quizzes": len(quizzes)},
+        )
+        timings["attempts"] = time.monotonic() - began
+        cursor.execute(
+            "INSERT INTO quizzes_attemptquestion (attempt_id, position, question_id, snapshot, response, mark) "
+            "SELECT a.id, t.position, t.question_id, t.snapshot, "
+            "CASE WHEN r.is_right THEN t.right_response ELSE t.wrong_response END, "
+            "CASE WHEN r.is_right THEN 1 ELSE 0 END "
+            "FROM quizzes_attempt a JOIN scale_quiz q ON q.quiz_id = a.quiz_id "
+            "JOIN scale_template t ON t.quiz_index = q.quiz_index AND t.variant = (a.number - 1) % 2 "
+            "CROSS JOIN LATERAL (SELECT random() < 0.3 + 0.6 * ((a.user_id % 100) / 100.0) "
+            "+ 0 * t.position AS is_right) r "
+            "JOIN auth_user u ON u.id = a.user_id WHERE u.username LIKE 'scale-%'"
+        )
+        timings["answers"] = time.monotonic() - began
+        cursor.execute(
+            "UPDATE quizzes_attempt a SET score = s.score, passed = s.score >= q.pass_mark "
+            "FROM (SELECT attempt_id, round(100 * avg(mark), 2) AS score FROM quizzes_attemptquestion "
+            "GROUP BY attempt_id) s, scale_quiz q WHERE s.attempt_id = a.id AND q.quiz_id = a.quiz_id"
+        )
+        cursor.execute("ANALYZE")
+        timings["scores"] = time.monotonic() - began
+        cursor.execute("SELECT count(*) FROM quizzes_attempt")
+        attempts = cursor.fetchone()[0]
+        cursor.execute("SELECT count(*) FROM quizzes_attemptquestion")
+        slots = cursor.fetchone()[0]
+        cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
+        size = cursor.fetchone()[0]
+    return {"course": course, "timings": timings, "attempts": attempts, "slots": slots, "size": size}
+
+
+def measure(client, url: str, *, stream: bool = False) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        began = time.monotonic()
+        response = client.get(url)
+        size = sum(len(chunk) for chunk in response.streaming_content) if stream else len(response.content)
+        seconds = time.monotonic() - began
+    return {"url": url, "status": response.status_code, "seconds": seconds, "queries": len(queries), "bytes": size}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--students", type=int, default=10_000)
+    parser.add_argument("--attempts-per-student", type=int, default=20)
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args()
+    admin_url = os.environ.get("BENCH_ADMIN_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    database_url = admin_url.rsplit("/", 1)[0] + "/" + DATABASE
+    began = time.monotonic()
+    bench.fresh_database(admin_url, DATABASE)
+    env = bench.stack_env(database_url, "")
+    env["ALLOWED_HOSTS"] = "testserver,127.0.0.1"
+    os.environ.update(env)
+    os.environ.pop("REDIS_URL")
+    stack = bench.Stack(os.environ.copy(), "/nonexistent")
+    stack.manage("migrate", "--noinput", "-v0")
+    stack.manage("collectstatic", "--noinput", "-v0")
+    stack.manage("load_course", capture=True)
+
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+    from django.test import Client
+    from django.urls import reverse
+
+    from quizzes.models import Quiz
+
+    print(f"== {args.students} students x {args.attempts_per_student} finished attempts", flush=True)
+    data = populate(args.students, args.attempts_per_student)
+    course = data["course"]
+    admin = get_user_model().objects.create_superuser("scale-admin", "admin@localhost", "unused-scale-pass")
+    client = Client()
+    client.force_login(admin)
+    busiest = Quiz.objects.filter(course=course).annotate(n=Count("attempts")).order_by("-n", "pk").first()
+    statistics_url = reverse("reports:quiz_statistics", kwargs={"course_slug": course.slug, "quiz_slug": busiest.slug})
+    pages = [
+        ("gradebook page", reverse("reports:gradebook", kwargs={"course_slug": course.slug}), False),
+        (
+            "gradebook CSV (streamed, every student)",
+            reverse("reports:gradebook_csv", kwargs={"course_slug": course.slug}),
+            True,
+        ),
+        (f"item analysis, first attempts ({busiest.n} attempts of {busiest.slug})", statistics_url, False),
+        ("item analysis, all attempts", statistics_url + "?attempts=all", False),
+    ]
+    results = []
+    for name, url, stream in pages:
+        print(f"== {name}", flush=True)
+        results.append((name, measure(client, url, stream=stream)))
+    lines = [
+        f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} with `make scale-run` "
+        f"({time.monotonic() - began:.0f} s in all), in-process through Django's test client (production settings, "
+        f"`DEBUG` off) on database `{DATABASE}` of the local PostgreSQL.",
+        "",
+        f"Data: {args.students:,} students, {data['attempts']:,} finished attempts, {data['slots']:,} answer slots "
+        f"(real question snapshots, synthetic answers), database size {data['size']}; bulk-created in SQL in "
+        f"{data['timings']['scores']:.0f} s.",
+        "",
+        "| report | status | seconds | SQL queries | response size |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for name, result in results:
+        lines.append(
+            f"| {name} (`{result['url']}`) | {result['status']} | {result['seconds']:.2f} | {result['queries']} | "
+            f"{result['bytes'] / 1024:.0f} KiB |"
+        )
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if not args.no_write:
+        bench.write_section(text, "scale")
+        print(f"written to {bench.DOC.relative_to(bench.BASE_DIR)}")
+
+
+if __name__ == "__main__":
+    main()
