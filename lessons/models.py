@@ -45,6 +45,8 @@ class Course(models.Model):
         max_length=20,
         choices=EnrolmentPolicy.choices,
         default=EnrolmentPolicy.OPEN,
+        # Also a database default, so rows written by code that predates the field (older servers) stay valid.
+        db_default=EnrolmentPolicy.OPEN,
         help_text=_("Open: opening a lesson enrols a student. By invitation: students not enrolled are refused."),
     )
     # What the content files last gave this row; a difference from it means an instructor edited the row.
