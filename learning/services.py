@@ -256,23 +256,22 @@ class RosterResult:
 def roster_enrol(*, course, emails: list[str], dry_run: bool = False, now: datetime | None = None) -> RosterResult:
     """Enrol the students with these e-mail addresses; addresses without an account get an invitation row.
 
-    Active accounts only, staff left out; an address shared by several accounts enrols each of them. A fixed
-    number of queries whatever the number of addresses. The caller sends the invitation e-mails.
+    Active student accounts only (staff addresses are skipped); an address shared by several accounts enrols each.
+    A fixed number of queries whatever the number of addresses. The caller sends the invitation e-mails.
     """
     now = now or timezone.now()
     wanted = {email.lower() for email in emails}
-    users = list(
-        get_user_model()
-        .objects.annotate(email_lower=Lower("email"))
-        .filter(email_lower__in=wanted, is_active=True, is_staff=False)
-        .order_by("email_lower", "pk")
+    accounts = list(
+        get_user_model().objects.annotate(email_lower=Lower("email")).filter(email_lower__in=wanted).order_by("pk")
     )
+    # Staff and deactivated accounts are neither enrolled nor invited.
+    users = sorted((user for user in accounts if user.is_active and not user.is_staff), key=lambda u: u.email_lower)
     enrolments = {e.user_id: e for e in Enrolment.objects.filter(course=course, user__in=users)}
     result = RosterResult()
     for user in users:
         enrolment = enrolments.get(user.pk)
         (result.already_enrolled if enrolment and enrolment.is_active else result.enrolled).append(user)
-    known = {user.email_lower for user in users}
+    known = {user.email_lower for user in accounts}
     invited = set(Invitation.objects.filter(course=course, email__in=wanted - known).values_list("email", flat=True))
     result.invited = sorted(wanted - known - invited)
     result.already_invited = sorted(invited)
