@@ -6,7 +6,7 @@ PIP := $(PY) -m pip
 PORT ?= 8000
 PIP_FLAGS := --quiet --disable-pip-version-check --build-constraint build-constraints.txt
 
-.PHONY: run test install install-dev setup lint clean
+.PHONY: run worker test install install-dev setup lint clean
 
 $(VENV)/.pip-upgraded:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ setup: install
 run: setup
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (student / student-demo-pass; see README.md)"
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+worker: setup
+	DEBUG=1 $(PY) manage.py db_worker
 
 test: install-dev
 	$(PY) -m pytest
