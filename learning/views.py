@@ -3,6 +3,7 @@
 Views parse the request, call one selector or service, and render; locks are checked on every door.
 """
 
+import contextlib
 import random
 from datetime import timedelta
 from functools import wraps
@@ -86,6 +87,10 @@ def dashboard(request):
 def outline(request, course_slug):
     course = course_get(slug=course_slug, user=request.user)
     enrolment = selectors.enrolment_get(user=request.user, course=course)
+    if enrolment is None and course.enrolment == EnrolmentPolicy.INVITATION and request.user.is_authenticated:
+        # The sign-up link of an invitation lands here: an invitation to this student's address enrols them.
+        with contextlib.suppress(services.NotEnrolled):
+            enrolment = services.enrolment_ensure(user=request.user, course=course)
     outline = selectors.course_outline(course=course, user=request.user)
     mastery = selectors.course_mastery(user=request.user, course=course)
     for entry in outline.modules:
