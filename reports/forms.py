@@ -167,3 +167,9 @@ class ClassMessageForm(forms.Form):
         # The template's form tag carries the gradebook filter in its action.
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+    def clean_subject(self) -> str:
+        subject = self.cleaned_data["subject"]
+        if "\n" in subject or "\r" in subject:
+            raise ValidationError(_("The subject must be one line."), code="newline")
+        return subject

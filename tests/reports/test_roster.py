@@ -217,3 +217,33 @@ def test_staff_are_never_enrolled_by_csv(instructor_client, roster):
     response = upload(instructor_client, roster["course"], "ivy@example.com\n")
     preview = response.context["preview"]
     assert preview.enrolled == [] and preview.invited == []
+
+
+def test_the_sign_up_link_of_an_invitation_enrols_on_the_outline(client, roster):
+    """Signing up through the invitation's link lands on the outline of the invitation-only course, enrolled."""
+    course = roster["course"]
+    course.enrolment = "invitation"
+    course.save(update_fields=["enrolment"])
+    Invitation.objects.create(course=course, email="ann@example.org", invited_at=timezone.now())
+    response = client.post(
+        reverse("signup") + f"?next={course.get_absolute_url()}",
+        {
+            "full_name": "Ann Invited",
+            "username": "ann",
+            "email": "ann@example.org",
+            "password1": "a-long-enough-passphrase",
+            "password2": "a-long-enough-passphrase",
+        },
+        follow=True,
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert "You are enrolled in this course since" in response.text
+    assert Enrolment.objects.get(user__username="ann").source == Enrolment.Source.INVITATION
+
+
+def test_a_subject_on_two_lines_is_refused(instructor_client, roster):
+    """A subject with a line break would break the e-mail header; the form says so and sends nothing."""
+    response = instructor_client.post(url("class_message", roster["course"]), {"subject": "a\nb", "body": "Hi."})
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "The subject must be one line." in response.text
+    assert mail.outbox == []
