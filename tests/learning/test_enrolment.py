@@ -9,7 +9,7 @@ from django.utils import timezone
 from learning.models import Enrolment, Invitation
 from learning.services import enrolment_enrol, enrolment_remove
 from lessons.models import EnrolmentPolicy
-from tests.factories import CourseFactory
+from tests.factories import CourseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +127,13 @@ def test_removing_keeps_the_row_with_its_time(student, course):
     enrolment = enrolment_remove(enrolment=enrolment_enrol(user=student, course=course))
     enrolment.refresh_from_db()
     assert enrolment.status == Enrolment.Status.REMOVED and enrolment.removed_at is not None
+
+
+def test_the_admin_lists_enrolments_and_never_deletes_them(client, student, course):
+    """The site admin reads the roster's history; enrolments have no delete."""
+    enrolment = enrolment_enrol(user=student, course=course)
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    response = client.get(reverse("admin:learning_enrolment_changelist"))
+    assert response.status_code == HTTPStatus.OK and "sam" in response.text
+    response = client.get(reverse("admin:learning_enrolment_delete", args=[enrolment.pk]))
+    assert response.status_code == HTTPStatus.FORBIDDEN
