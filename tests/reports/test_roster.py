@@ -9,6 +9,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from certificates.models import Certificate
 from learning.models import Enrolment, Invitation
@@ -247,3 +248,16 @@ def test_a_subject_on_two_lines_is_refused(instructor_client, roster):
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert "The subject must be one line." in response.text
     assert mail.outbox == []
+
+
+def test_with_the_database_backend_the_request_only_queues_the_message(instructor_client, roster, settings):
+    """Sending stores one task for the worker and no e-mail leaves during the request; running the stored task
+    (as `db_worker` does) sends them."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    response = instructor_client.post(url("class_message", roster["course"]), {"subject": "Hi", "body": "Welcome."})
+    assert response.status_code == HTTPStatus.FOUND
+    assert mail.outbox == []
+    task = DBTaskResult.objects.get()
+    assert task.status == "READY" and len(task.args_kwargs["kwargs"]["user_ids"]) == 4
+    assert task.task.call(*task.args_kwargs["args"], **task.args_kwargs["kwargs"]) == 4
+    assert len(mail.outbox) == 4
