@@ -8,7 +8,7 @@ WORKERS ?= 2
 BIND ?= 127.0.0.1:$(PORT)
 PIP_FLAGS := --quiet --disable-pip-version-check --build-constraint build-constraints.txt
 
-.PHONY: run serve bench fault-run scale-run test install install-dev setup lint clean
+.PHONY: run serve bench fault-run scale-run worker test install install-dev setup lint clean
 
 $(VENV)/.pip-upgraded:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ fault-run: install
 # 10,000 students and 200,000 finished attempts (database `bench_scale`): times the gradebook and item analysis.
 scale-run: install
 	$(PY) scripts/scale_run.py $(BENCH_FLAGS)
+
+# The background worker of queued tasks (class e-mails): django-tasks' database backend.
+worker: setup
+	DEBUG=1 $(PY) manage.py db_worker
 
 test: install-dev
 	$(PY) -m pytest

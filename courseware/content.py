@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lessons.markdown import count_words, extract_sections, render_markdown
+from lessons.models import EnrolmentPolicy
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FRONT_MATTER = re.compile(r"\A\+\+\+\n(.*?)\n\+\+\+\n(.*)\Z", re.S)
@@ -68,6 +69,7 @@ class CourseData:
     modules: list[ModuleData] = field(default_factory=list)
     is_published: bool = True
     sequential_modules: bool = False
+    enrolment: str = "open"
     manifest: dict = field(default_factory=dict)
 
 
@@ -90,6 +92,13 @@ def _require(data: dict, key: str, kind: type, path: Path):
 def _slug(value: str, path: Path, what: str) -> str:
     if not SLUG.match(value):
         raise ContentError(f"{path}: {what} '{value}' must be lowercase letters, digits and hyphens")
+    return value
+
+
+def _enrolment(manifest: dict, path: Path) -> str:
+    value = manifest.get("enrolment", EnrolmentPolicy.OPEN)
+    if value not in EnrolmentPolicy.values:
+        raise ContentError(f"{path}: 'enrolment' must be one of {', '.join(EnrolmentPolicy.values)}, not {value!r}")
     return value
 
 
@@ -166,6 +175,7 @@ def read_course(folder: Path) -> CourseData:
         sources=sources,
         is_published=bool(manifest.get("published", True)),
         sequential_modules=bool(manifest.get("sequential_modules", False)),
+        enrolment=_enrolment(manifest, manifest_path),
         manifest=manifest,
     )
     seen_lessons: set[str] = set()

@@ -161,6 +161,7 @@ def _course_toml(course: Course, modules: list[Module], quizzes: list[Quiz], def
         _toml_pair("description", course.description),
         _toml_pair("published", course.is_published),
         _toml_pair("sequential_modules", course.sequential_modules),
+        _toml_pair("enrolment", course.enrolment),
         _toml_pair("modules", [module.slug for module in modules], multiline=True),
     ]
     if defaults:

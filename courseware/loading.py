@@ -17,6 +17,7 @@ def _course_state(course: Course) -> dict:
         "description": course.description,
         "is_published": course.is_published,
         "sequential_modules": course.sequential_modules,
+        "enrolment": course.enrolment,
     }
 
 
@@ -79,6 +80,7 @@ def course_load(*, folder: Path, force: bool = False) -> LoadReport:
         "description": data.description,
         "is_published": data.is_published,
         "sequential_modules": data.sequential_modules,
+        "enrolment": data.enrolment,
     }
 
     def apply_course(instance):

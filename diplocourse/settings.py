@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "reversion",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     # Our apps, lowest layer first (see README.md, "What is where"); courseware's admin extends the ones below it.
     "lessons",
     "quizzes",
@@ -222,6 +224,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
+# Background work (class messages) through Django's Tasks API: queued in the database, run by `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+# How many addresses a roster CSV may hold; a bigger class is uploaded in several files.
+ROSTER_CSV_MAX_ROWS = env.int("ROSTER_CSV_MAX_ROWS", default=5000)
 CONTENT_DIR = env("CONTENT_DIR", default=str(BASE_DIR / "content"))
 QUIZ_DEADLINE_GRACE_SECONDS = env.int("QUIZ_DEADLINE_GRACE_SECONDS", default=5)
 # Two tiny reference pages for `make bench` only (diplocourse/bench_views.py); never on in production.

@@ -91,3 +91,64 @@ class CalendarFeed(models.Model):
 
     def get_absolute_url(self):
         return reverse("learning:review_calendar", kwargs={"token": self.token})
+
+
+class Enrolment(models.Model):
+    """A student's place in a course. Never deleted: removing a student marks the row, so the history stays."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        REMOVED = "removed", _("Removed")
+
+    class Source(models.TextChoices):
+        SELF = "self", _("Enrolled themselves")
+        OPENED = "opened", _("Opened a lesson or quiz")
+        INSTRUCTOR = "instructor", _("Enrolled by an instructor")
+        INVITATION = "invitation", _("Accepted an invitation")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments")
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="enrolments")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    source = models.CharField(_("how"), max_length=12, choices=Source.choices, default=Source.SELF)
+    enrolled_at = models.DateTimeField(_("enrolled"))
+    removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["course", "user"]
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course"], name="one_enrolment_per_student_and_course"),
+            models.CheckConstraint(
+                condition=Q(status="active", removed_at__isnull=True) | Q(status="removed", removed_at__isnull=False),
+                name="enrolment_removed_at_iff_removed",
+            ),
+        ]
+        indexes = [models.Index(fields=["course", "status"], name="enrolment_course_status")]
+
+    def __str__(self):
+        return f"{self.user} in {self.course} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+
+class Invitation(models.Model):
+    """An e-mail address an instructor enrolled before it had an account; signing up with it enrols the student."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail"))
+    invited_at = models.DateTimeField(_("invited"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["course", "email"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.UniqueConstraint(fields=["course", "email"], name="one_invitation_per_address_and_course"),
+        ]
+
+    def __str__(self):
+        return f"{self.email} to {self.course}"

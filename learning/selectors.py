@@ -7,15 +7,22 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from django.db.models import Max, Prefetch
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from certificates.models import Certificate
-from learning.models import Review, ReviewCard
-from lessons.models import Course, Lesson, LessonProgress, LessonStatus, Module
+from learning.models import Enrolment, Review, ReviewCard
+from lessons.models import Course, EnrolmentPolicy, Lesson, LessonProgress, LessonStatus, Module
 from lessons.selectors import LessonStatusMixin
 from quizzes.models import Attempt, AttemptQuestion, Question
 from quizzes.selectors import QuizResult, course_quiz_results
+
+
+def enrolment_get(*, user, course: Course) -> Enrolment | None:
+    """The student's roster row for the course, active or removed; None for visitors and the never enrolled."""
+    if not user.is_authenticated:
+        return None
+    return Enrolment.objects.filter(user=user, course=course).first()
 
 
 @dataclass
@@ -351,7 +358,12 @@ def student_dashboard(*, user) -> list[DashboardEntry]:
     A fixed number of queries per course (outline, mastery, reviews due), whatever its size.
     """
     entries = []
-    for course in Course.objects.visible_to(user).order_by("title"):
+    enrolled = Enrolment.objects.filter(user=user, course=OuterRef("pk"), status=Enrolment.Status.ACTIVE)
+    courses = Course.objects.visible_to(user).order_by("title")
+    if not user.is_staff:
+        # Invitation-only courses appear once the student is on their roster.
+        courses = courses.filter(Q(enrolment=EnrolmentPolicy.OPEN) | Exists(enrolled))
+    for course in courses:
         mastery = course_mastery(user=user, course=course)
         shares = [m.share for m in mastery.modules.values()]
         overall = Mastery(

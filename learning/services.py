@@ -5,16 +5,19 @@ operation here that can grade an attempt passes `attempt_graded` to the quizzes 
 follow-up runs inside the same transaction as the grading.
 """
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 from fsrs import Card, Rating, Scheduler, State
 
 from certificates.services import certificate_issue_if_earned
-from learning.models import CalendarFeed, Review, ReviewCard, new_feed_token
-from lessons.models import Lesson, LessonProgress
+from learning.models import CalendarFeed, Enrolment, Invitation, Review, ReviewCard, new_feed_token
+from lessons.models import EnrolmentPolicy, Lesson, LessonProgress
 from lessons.services import lesson_complete
 from quizzes import services as quiz_services
 from quizzes.grading import grade_response
@@ -173,3 +176,115 @@ def calendar_feed_reset(*, user) -> CalendarFeed:
         feed.token = new_feed_token()
         feed.save(update_fields=["token"])
     return feed
+
+
+class NotEnrolled(Exception):
+    """A student may not open this course's lessons and quizzes: not enrolled in an invitation-only
+    course, or removed by an instructor."""
+
+    def __init__(self, *, course, enrolment: Enrolment | None):
+        super().__init__(course.title)
+        self.course = course
+        self.enrolment = enrolment
+
+
+def enrolment_enrol(*, user, course, source: str = Enrolment.Source.SELF, now: datetime | None = None) -> Enrolment:
+    """Enrol a student, or enrol a removed one again (the row is reused and its removal cleared)."""
+    now = now or timezone.now()
+    enrolment, created = Enrolment.objects.get_or_create(
+        user=user, course=course, defaults={"source": source, "enrolled_at": now}
+    )
+    if not created and not enrolment.is_active:
+        enrolment.status, enrolment.source = Enrolment.Status.ACTIVE, source
+        enrolment.enrolled_at, enrolment.removed_at = now, None
+        enrolment.save(update_fields=["status", "source", "enrolled_at", "removed_at"])
+    return enrolment
+
+
+def enrolment_remove(*, enrolment: Enrolment, now: datetime | None = None) -> Enrolment:
+    """Take a student off the roster; the row stays, marked removed with the time."""
+    if enrolment.is_active:
+        enrolment.status, enrolment.removed_at = Enrolment.Status.REMOVED, now or timezone.now()
+        enrolment.save(update_fields=["status", "removed_at"])
+    return enrolment
+
+
+def enrolment_ensure(*, user, course) -> Enrolment | None:
+    """The student's active enrolment, made on the spot where the course lets them in; raises NotEnrolled.
+
+    Opening a lesson or quiz of an open course enrols a student implicitly; in an invitation-only course, an
+    invitation waiting for the student's e-mail address is accepted. One query for an enrolled student.
+    Staff preview every course without a roster row (None).
+    """
+    if user.is_staff:
+        return None
+    enrolment = Enrolment.objects.filter(user=user, course=course).first()
+    if enrolment is not None:
+        if enrolment.is_active:
+            return enrolment
+        raise NotEnrolled(course=course, enrolment=enrolment)
+    if course.enrolment == EnrolmentPolicy.OPEN:
+        # One INSERT, no savepoint: a second tab that enrolled first is not an error.
+        enrolment = Enrolment(user=user, course=course, source=Enrolment.Source.OPENED, enrolled_at=timezone.now())
+        Enrolment.objects.bulk_create([enrolment], ignore_conflicts=True)
+        return enrolment
+    if user.email and invitation_accept(user=user, course=course):
+        return enrolment_enrol(user=user, course=course, source=Enrolment.Source.INVITATION)
+    raise NotEnrolled(course=course, enrolment=None)
+
+
+def invitation_accept(*, user, course) -> bool:
+    """Mark the course's invitation to the user's e-mail address accepted; False when there is none."""
+    return bool(
+        Invitation.objects.filter(course=course, email=user.email.lower(), accepted_at__isnull=True).update(
+            accepted_at=timezone.now()
+        )
+    )
+
+
+@dataclass
+class RosterResult:
+    """What a roster upload did (or, in a dry run, would do)."""
+
+    enrolled: list = field(default_factory=list)
+    already_enrolled: list = field(default_factory=list)
+    invited: list[str] = field(default_factory=list)
+    already_invited: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def roster_enrol(*, course, emails: list[str], dry_run: bool = False, now: datetime | None = None) -> RosterResult:
+    """Enrol the students with these e-mail addresses; addresses without an account get an invitation row.
+
+    Active student accounts only (staff addresses are skipped); an address shared by several accounts enrols each.
+    A fixed number of queries whatever the number of addresses. The caller sends the invitation e-mails.
+    """
+    now = now or timezone.now()
+    wanted = {email.lower() for email in emails}
+    accounts = list(
+        get_user_model().objects.annotate(email_lower=Lower("email")).filter(email_lower__in=wanted).order_by("pk")
+    )
+    # Staff and deactivated accounts are neither enrolled nor invited.
+    users = sorted((user for user in accounts if user.is_active and not user.is_staff), key=lambda u: u.email_lower)
+    enrolments = {e.user_id: e for e in Enrolment.objects.filter(course=course, user__in=users)}
+    result = RosterResult()
+    for user in users:
+        enrolment = enrolments.get(user.pk)
+        (result.already_enrolled if enrolment and enrolment.is_active else result.enrolled).append(user)
+    known = {user.email_lower for user in accounts}
+    invited = set(Invitation.objects.filter(course=course, email__in=wanted - known).values_list("email", flat=True))
+    result.invited = sorted(wanted - known - invited)
+    result.already_invited = sorted(invited)
+    if dry_run:
+        return result
+    new = [
+        Enrolment(user=user, course=course, source=Enrolment.Source.INSTRUCTOR, enrolled_at=now)
+        for user in result.enrolled
+        if user.pk not in enrolments
+    ]
+    Enrolment.objects.bulk_create(new)
+    Enrolment.objects.filter(course=course, user__in=result.enrolled, status=Enrolment.Status.REMOVED).update(
+        status=Enrolment.Status.ACTIVE, source=Enrolment.Source.INSTRUCTOR, enrolled_at=now, removed_at=None
+    )
+    Invitation.objects.bulk_create([Invitation(course=course, email=email, invited_at=now) for email in result.invited])
+    return result

@@ -7,6 +7,7 @@ app_name = "learning"
 urlpatterns = [
     path("my/", views.dashboard, name="dashboard"),
     path("courses/<slug:course_slug>/", views.outline, name="outline"),
+    path("courses/<slug:course_slug>/enrol/", views.enrol, name="enrol"),
     path("courses/<slug:course_slug>/search/", views.search, name="search"),
     path("courses/<slug:course_slug>/glossary/", views.glossary, name="glossary"),
     path("courses/<slug:course_slug>/lessons/<slug:lesson_slug>/", views.lesson_detail, name="lesson"),

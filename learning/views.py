@@ -3,8 +3,11 @@
 Views parse the request, call one selector or service, and render; locks are checked on every door.
 """
 
+import contextlib
 import random
 from datetime import timedelta
+from functools import wraps
+from http import HTTPStatus
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,9 +26,9 @@ from icalendar import Calendar, Event
 
 from learning import selectors, services
 from learning.forms import LessonCompleteForm
-from learning.models import CalendarFeed, ReviewCard
+from learning.models import CalendarFeed, Enrolment, ReviewCard
 from lessons.forms import LessonSearchForm
-from lessons.models import LessonProgress, LessonStatus
+from lessons.models import EnrolmentPolicy, LessonProgress, LessonStatus
 from lessons.selectors import course_get, course_glossary, lesson_page, lesson_search
 from lessons.services import lesson_visit
 from quizzes import selectors as quiz_selectors
@@ -35,6 +38,24 @@ from quizzes.services import AttemptClosed, QuizError, snapshot_question
 
 # A review question left open longer than this is shown afresh instead of being marked.
 REVIEW_TOKEN_AGE = timedelta(hours=12)
+
+
+def enrolment_required(view):
+    """Answer a student the course does not let in with a page that says why and what to do."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except services.NotEnrolled as refusal:
+            return render(
+                request,
+                "learning/not_enrolled.html",
+                {"course": refusal.course, "enrolment": refusal.enrolment},
+                status=HTTPStatus.FORBIDDEN,
+            )
+
+    return wrapper
 
 
 def search(request, course_slug):
@@ -66,6 +87,11 @@ def dashboard(request):
 
 def outline(request, course_slug):
     course = course_get(slug=course_slug, user=request.user)
+    enrolment = selectors.enrolment_get(user=request.user, course=course)
+    if enrolment is None and course.enrolment == EnrolmentPolicy.INVITATION and request.user.is_authenticated:
+        # The sign-up link of an invitation lands here: an invitation to this student's address enrols them.
+        with contextlib.suppress(services.NotEnrolled):
+            enrolment = services.enrolment_ensure(user=request.user, course=course)
     outline = selectors.course_outline(course=course, user=request.user)
     mastery = selectors.course_mastery(user=request.user, course=course)
     for entry in outline.modules:
@@ -74,13 +100,35 @@ def outline(request, course_slug):
         "course": course,
         "outline": outline,
         "due_count": selectors.reviews_due_count(user=request.user, course=course),
+        "enrolment": enrolment,
     }
     return render(request, "learning/outline.html", context)
+
+
+@require_POST
+@login_required
+@enrolment_required
+def enrol(request, course_slug):
+    """One click enrols a student in an open course (again, after a removal); invitation-only courses refuse."""
+    course = course_get(slug=course_slug, user=request.user)
+    if request.user.is_staff:
+        messages.info(request, _("Staff open every course without enrolling."))
+        return redirect(course)
+    enrolment = selectors.enrolment_get(user=request.user, course=course)
+    if enrolment is None or not enrolment.is_active:
+        if course.enrolment == EnrolmentPolicy.OPEN:
+            services.enrolment_enrol(user=request.user, course=course, source=Enrolment.Source.SELF)
+        else:
+            # An invitation waiting for the student's address lets them in; anything else is refused.
+            services.enrolment_ensure(user=request.user, course=course)
+    messages.success(request, _("You are enrolled in “%(title)s”.") % {"title": course.title})
+    return redirect(course)
 
 
 def _open_lesson(request, course_slug, lesson_slug):
     """The lesson page data, or 404 for drafts and 403 for a lesson in a locked module."""
     course = course_get(slug=course_slug, user=request.user)
+    services.enrolment_ensure(user=request.user, course=course)
     page = lesson_page(course=course, slug=lesson_slug, user=request.user)
     locks, results = selectors.course_locks_for(course=course, user=request.user)
     if locks.lesson_locked(page.lesson):
@@ -93,6 +141,7 @@ def _open_lesson(request, course_slug, lesson_slug):
 
 
 @login_required
+@enrolment_required
 def lesson_detail(request, course_slug, lesson_slug):
     course, page, quiz = _open_lesson(request, course_slug, lesson_slug)
     if request.user.is_staff:
@@ -119,6 +168,7 @@ def lesson_detail(request, course_slug, lesson_slug):
 
 
 @login_required
+@enrolment_required
 def lesson_complete(request, course_slug, lesson_slug):
     _course, page, _quiz = _open_lesson(request, course_slug, lesson_slug)
     if request.method != "POST":
@@ -143,8 +193,10 @@ def _check_unlocked(*, course, quiz, user):
 
 
 @login_required
+@enrolment_required
 def quiz_detail(request, course_slug, quiz_slug):
     course = course_get(slug=course_slug, user=request.user)
+    services.enrolment_ensure(user=request.user, course=course)
     quiz = quiz_selectors.quiz_get(course=course, slug=quiz_slug, user=request.user)
     _check_unlocked(course=course, quiz=quiz, user=request.user)
     for attempt in quiz_selectors.quiz_open_attempts(quiz=quiz, user=request.user):
@@ -157,8 +209,10 @@ def quiz_detail(request, course_slug, quiz_slug):
 
 
 @login_required
+@enrolment_required
 def quiz_start(request, course_slug, quiz_slug):
     course = course_get(slug=course_slug, user=request.user)
+    services.enrolment_ensure(user=request.user, course=course)
     quiz = quiz_selectors.quiz_get(course=course, slug=quiz_slug, user=request.user)
     _check_unlocked(course=course, quiz=quiz, user=request.user)
     if request.method != "POST":
@@ -179,10 +233,12 @@ MAX_PENDING_BYTES = 64 * 1024
 
 # Questions, answers and (once closed) the right answers: never kept in a browser's or a proxy's cache.
 @never_cache
+@enrolment_required
 def attempt_detail(request, course_slug, attempt_id):
     if not request.user.is_authenticated:
         return _keep_answers_for_login(request, attempt_id)
     course = course_get(slug=course_slug, user=request.user)
+    services.enrolment_ensure(user=request.user, course=course)
     attempt = quiz_selectors.attempt_get(course=course, attempt_id=attempt_id, user=request.user)
     autosave = request.method == "POST" and request.headers.get("X-Autosave") == "1"
     if attempt.is_open and services.attempt_close_if_overdue(attempt=attempt):
@@ -292,9 +348,11 @@ def _review_slot(question, seed: int) -> AttemptQuestion:
 
 
 @login_required
+@enrolment_required
 def review(request, course_slug):
     """Due review cards one at a time: answer, see at once whether it was right and where the lesson says so."""
     course = course_get(slug=course_slug, user=request.user)
+    services.enrolment_ensure(user=request.user, course=course)
     if request.method == "POST":
         return _review_answer(request, course)
     card = selectors.review_card_next(user=request.user, course=course)

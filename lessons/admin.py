@@ -59,8 +59,8 @@ class ModuleInline(admin.TabularInline):
 
 @admin.register(Course)
 class CourseAdmin(PublishActionsMixin, ContentAdmin):
-    list_display = ["title", "slug", "is_published", "updated_at"]
-    list_filter = ["is_published"]
+    list_display = ["title", "slug", "is_published", "enrolment", "updated_at"]
+    list_filter = ["is_published", "enrolment"]
     search_fields = ["title", "summary"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [ModuleInline, SourceInline]

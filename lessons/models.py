@@ -22,6 +22,11 @@ class CourseQuerySet(models.QuerySet):
         return self.filter(is_published=True)
 
 
+class EnrolmentPolicy(models.TextChoices):
+    OPEN = "open", _("Open: any student may enrol")
+    INVITATION = "invitation", _("By invitation: instructors enrol students")
+
+
 class Course(models.Model):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
@@ -34,6 +39,15 @@ class Course(models.Model):
         _("sequential modules"),
         default=False,
         help_text=_("A module opens only once the quizzes of the module before it are passed."),
+    )
+    enrolment = models.CharField(
+        _("enrolment"),
+        max_length=20,
+        choices=EnrolmentPolicy.choices,
+        default=EnrolmentPolicy.OPEN,
+        # Also a database default, so rows written by code that predates the field (older servers) stay valid.
+        db_default=EnrolmentPolicy.OPEN,
+        help_text=_("Open: opening a lesson enrols a student. By invitation: students not enrolled are refused."),
     )
     # What the content files last gave this row; a difference from it means an instructor edited the row.
     loaded_state = models.JSONField(default=dict, blank=True, editable=False)

@@ -2,7 +2,9 @@
 
 import csv
 from collections.abc import Iterator
+from datetime import datetime
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from reports.gradebook import CSV_CHUNK_SIZE, GradebookColumns, GradebookRow, gradebook_rows_streamed
@@ -23,8 +25,12 @@ def _text(value: str) -> str:
     return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
+def _when(moment: datetime | None) -> str:
+    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else ""
+
+
 def gradebook_csv_header(columns: GradebookColumns) -> list[str]:
-    header = ["username", "email", "course %"]
+    header = ["username", "email", "enrolled at", "last activity", "course %"]
     if columns.module is not None:
         header.append("module %")
     header += [_text(f"{lesson.title} (completed at)") for lesson in columns.lessons]
@@ -34,13 +40,16 @@ def gradebook_csv_header(columns: GradebookColumns) -> list[str]:
 
 
 def gradebook_csv_row(row: GradebookRow, columns: GradebookColumns) -> list[str]:
-    cells = [_text(row.student.username), _text(row.student.email), str(row.course_percent)]
+    cells = [
+        _text(row.student.username),
+        _text(row.student.email),
+        _when(row.enrolled_at),
+        _when(row.last_activity),
+        str(row.course_percent),
+    ]
     if row.module_percent is not None:
         cells.append(str(row.module_percent))
-    cells += [
-        timezone.localtime(cell.completed_at).isoformat(timespec="seconds") if cell.completed_at else ""
-        for cell in row.lessons
-    ]
+    cells += [_when(cell.completed_at) for cell in row.lessons]
     cells += ["" if result.grade is None else str(result.grade) for result in row.quizzes]
     cells += [
         "" if module.pk not in row.mastery else str(row.mastery[module.pk].percent) for module in columns.course_modules
@@ -48,9 +57,12 @@ def gradebook_csv_row(row: GradebookRow, columns: GradebookColumns) -> list[str]
     return cells
 
 
-def gradebook_csv_lines(*, columns: GradebookColumns, chunk_size: int = CSV_CHUNK_SIZE) -> Iterator[str]:
-    """The header line, then one line per student; two queries per `chunk_size` students."""
+def gradebook_csv_lines(
+    *, columns: GradebookColumns, students: QuerySet | None = None, chunk_size: int = CSV_CHUNK_SIZE
+) -> Iterator[str]:
+    """The header line, then one line per student (the course's class, or `students`); a fixed number of
+    queries per `chunk_size` students."""
     writer = csv.writer(_Echo())
     yield writer.writerow(gradebook_csv_header(columns))
-    for row in gradebook_rows_streamed(columns=columns, chunk_size=chunk_size):
+    for row in gradebook_rows_streamed(columns=columns, students=students, chunk_size=chunk_size):
         yield writer.writerow(gradebook_csv_row(row, columns))

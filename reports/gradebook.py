@@ -5,13 +5,20 @@ A page (or a CSV chunk) of students costs one progress query and one attempts qu
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from itertools import islice
+from statistics import median
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db import models
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from certificates.models import Certificate
+from learning.models import Enrolment, Review
 from learning.selectors import students_mastery
 from lessons.models import Course, Lesson, LessonProgress, LessonStatus, Module
 from lessons.selectors import LessonStatusMixin
@@ -106,19 +113,92 @@ def gradebook_columns(*, course: Course, module: Module | None = None) -> Gradeb
     )
 
 
-def course_students(*, course: Course) -> QuerySet:
-    """Active non-staff users who opened a lesson or started a quiz of the course, by username.
+# Stands in for "never" so that the latest of several activity times can be compared on every database.
+NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+DEFAULT_INACTIVE_DAYS = 14
 
+
+class RosterGroup(models.TextChoices):
+    ALL = "", _("Every enrolled student")
+    NOT_STARTED = "not_started", _("Not started")
+    INACTIVE = "inactive", _("Inactive for N days")
+    BEHIND = "behind", _("Behind the class's pace")
+    COMPLETED = "completed", _("Completed")
+
+
+def _latest(queryset: QuerySet, field_name: str) -> Coalesce:
+    """The latest `field_name` of the student's rows in `queryset` (NEVER when there is none), as a subquery."""
+    latest = queryset.order_by().values("user").annotate(latest=Max(field_name)).values("latest")
+    return Coalesce(Subquery(latest), Value(NEVER))
+
+
+def course_students(*, course: Course) -> QuerySet:
+    """The course's class: active non-staff users with an active enrolment, or with work in the course and no
+    enrolment row at all (work from before the roster existed), by username. Removed students are left out.
+
+    Each carries `enrolled_at` (None for work without a row), `last_activity` (NEVER when none: the latest lesson
+    visit or completion, quiz start or finish, or review) and `lessons_done` (published lessons completed).
     Inactive users are left out: among them the placeholders that hold a deleted account's anonymised attempts.
     """
     progress = LessonProgress.objects.filter(user=OuterRef("pk"), lesson__course=course)
     attempts = Attempt.objects.filter(user=OuterRef("pk"), quiz__course=course)
+    enrolments = Enrolment.objects.filter(user=OuterRef("pk"), course=course)
+    active = enrolments.filter(status=Enrolment.Status.ACTIVE)
+    reviews = Review.objects.filter(user=OuterRef("pk"), card__course=course)
+    done = (
+        progress.filter(status=LessonStatus.COMPLETED, lesson__is_published=True, lesson__module__is_published=True)
+        .order_by()
+        .values("user")
+        .annotate(done=Count("pk"))
+        .values("done")
+    )
     return (
         get_user_model()
         .objects.filter(is_staff=False, is_active=True)
-        .filter(Exists(progress) | Exists(attempts))
+        .filter(Exists(active) | (~Exists(enrolments) & (Exists(progress) | Exists(attempts))))
+        .annotate(
+            enrolled_at=Subquery(active.values("enrolled_at")[:1]),
+            last_activity=Greatest(
+                _latest(progress, "last_viewed_at"),
+                _latest(progress, "completed_at"),
+                _latest(attempts, "started_at"),
+                _latest(attempts, "finished_at"),
+                _latest(reviews, "reviewed_at"),
+            ),
+            lessons_done=Coalesce(Subquery(done), 0),
+        )
         .order_by("username", "pk")
     )
+
+
+def class_median_lessons_done(*, students: QuerySet) -> float:
+    """The median number of lessons completed across the class (0 for an empty class). One query."""
+    counts = list(students.values_list("lessons_done", flat=True))
+    return median(counts) if counts else 0
+
+
+def roster_filter(
+    students: QuerySet,
+    *,
+    course: Course,
+    group: str,
+    inactive_days: int = DEFAULT_INACTIVE_DAYS,
+    now: datetime | None = None,
+) -> QuerySet:
+    """The students of one roster group (README, "Class roster"); RosterGroup.ALL keeps everyone.
+
+    Behind the class's pace means fewer lessons completed than the class median, which costs one more query.
+    """
+    if group == RosterGroup.NOT_STARTED:
+        return students.filter(last_activity=NEVER)
+    if group == RosterGroup.INACTIVE:
+        return students.filter(last_activity__lt=(now or timezone.now()) - timedelta(days=inactive_days))
+    if group == RosterGroup.BEHIND:
+        return students.filter(lessons_done__lt=class_median_lessons_done(students=students))
+    if group == RosterGroup.COMPLETED:
+        # Completed means certified: every lesson complete and every quiz and the final exam passed.
+        return students.filter(Exists(Certificate.objects.filter(user=OuterRef("pk"), course=course)))
+    return students
 
 
 @dataclass
@@ -138,6 +218,9 @@ class GradebookRow:
     quizzes: list[QuizResult]
     course_percent: int
     module_percent: int | None = None
+    # From the roster (course_students); None when the student has no enrolment row or no activity.
+    enrolled_at: datetime | None = None
+    last_activity: datetime | None = None
     # Mastery per module id (learning.selectors.students_mastery); modules without answers are absent.
     mastery: dict = field(default_factory=dict)
 
@@ -185,7 +268,10 @@ def gradebook_rows(*, columns: GradebookColumns, students: list[AbstractUser]) -
     mastery = students_mastery(course=columns.course, user_ids=student_ids)
     rows = []
     for student in students:
+        last_activity = getattr(student, "last_activity", None)
         row = GradebookRow(
+            enrolled_at=getattr(student, "enrolled_at", None),
+            last_activity=None if last_activity in (None, NEVER) else last_activity,
             mastery=mastery[student.pk].modules,
             student=student,
             lessons=[cell(student.pk, lesson) for lesson in columns.lessons],
@@ -208,11 +294,15 @@ def _chunks(items: Iterator, size: int) -> Iterator[list]:
         yield chunk
 
 
-def gradebook_rows_streamed(*, columns: GradebookColumns, chunk_size: int = CSV_CHUNK_SIZE) -> Iterator[GradebookRow]:
-    """Every student's row, reading students, progress and attempts `chunk_size` students at a time.
+def gradebook_rows_streamed(
+    *, columns: GradebookColumns, students: QuerySet | None = None, chunk_size: int = CSV_CHUNK_SIZE
+) -> Iterator[GradebookRow]:
+    """The row of every student (of the course's class unless `students` is given), `chunk_size` at a time.
 
-    Memory stays flat for any class size: one cursor over the students, two queries per chunk.
+    Memory stays flat for any class size: one cursor over the students, a fixed number of queries per chunk.
     """
-    students = course_students(course=columns.course).only("id", "username", "email")
+    if students is None:
+        students = course_students(course=columns.course)
+    students = students.only("id", "username", "email", "first_name", "last_name")
     for chunk in _chunks(students.iterator(chunk_size=chunk_size), chunk_size):
         yield from gradebook_rows(columns=columns, students=chunk)

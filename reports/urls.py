@@ -9,6 +9,9 @@ urlpatterns = [
     path("courses/<slug:course_slug>/gradebook/", views.gradebook, name="gradebook"),
     path("courses/<slug:course_slug>/gradebook.csv", views.gradebook_csv, name="gradebook_csv"),
     path("courses/<slug:course_slug>/students/<int:user_id>/", views.student, name="student"),
+    path("courses/<slug:course_slug>/students/<int:user_id>/remove/", views.unenrol, name="unenrol"),
+    path("courses/<slug:course_slug>/roster/upload/", views.roster_upload, name="roster_upload"),
+    path("courses/<slug:course_slug>/message/", views.class_message, name="class_message"),
     path(
         "courses/<slug:course_slug>/quizzes/<slug:quiz_slug>/statistics/",
         views.quiz_statistics,

@@ -3,20 +3,37 @@
 Every report shows students' marks, so none is kept in a browser's or a proxy's cache.
 """
 
+from http import HTTPStatus
+
+from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
+from learning import selectors as learning_selectors
+from learning import services as learning_services
 from lessons.selectors import course_get
 from quizzes.selectors import quiz_get
 from reports import gradebook as gradebook_report
 from reports import item_analysis, student_record
 from reports.exports import gradebook_csv_lines
-from reports.forms import GradebookFilterForm, QuizStatisticsForm
+from reports.forms import (
+    ClassMessageForm,
+    GradebookFilterForm,
+    QuizStatisticsForm,
+    RosterConfirmForm,
+    RosterUploadForm,
+)
+from reports.gradebook import RosterGroup
 from reports.statistics import TOO_EASY_FACILITY, TOO_HARD_FACILITY, WEAK_DISCRIMINATION
+from reports.tasks import class_message_send, invitations_send
 
 
 @never_cache
@@ -33,14 +50,19 @@ def gradebook(request, course_slug):
     if not form.is_valid():
         return render(request, "reports/gradebook.html", {"course": course, "form": form}, status=400)
     columns = gradebook_report.gradebook_columns(course=course, module=form.cleaned_data["module"])
-    page = Paginator(gradebook_report.course_students(course=course), gradebook_report.GRADEBOOK_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(_roster(course, form), gradebook_report.GRADEBOOK_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = gradebook_report.gradebook_rows(columns=columns, students=list(page.object_list))
-    return render(
-        request,
-        "reports/gradebook.html",
-        {"course": course, "form": form, "columns": columns, "page": page, "rows": rows},
+    context = {"course": course, "form": form, "columns": columns, "page": page, "rows": rows}
+    return render(request, "reports/gradebook.html", context | {"roster_query": form.roster_query()})
+
+
+def _roster(course, form: GradebookFilterForm):
+    """The class, narrowed to the group the (valid) filter form names."""
+    return gradebook_report.roster_filter(
+        gradebook_report.course_students(course=course),
+        course=course,
+        group=form.cleaned_data["group"],
+        inactive_days=form.cleaned_data["days"],
     )
 
 
@@ -50,12 +72,15 @@ def gradebook_csv(request, course_slug):
     course = course_get(slug=course_slug, user=request.user)
     form = GradebookFilterForm(request.GET, modules=gradebook_report.course_modules(course=course))
     if not form.is_valid():
-        return HttpResponseBadRequest(_("Unknown module: nothing to export."), content_type="text/plain")
+        return HttpResponseBadRequest(
+            _("Bad filter: nothing to export. %(errors)s") % {"errors": form.errors.as_text()},
+            content_type="text/plain",
+        )
     module = form.cleaned_data["module"]
     columns = gradebook_report.gradebook_columns(course=course, module=module)
     filename = f"gradebook-{course.slug}{f'-{module.slug}' if module else ''}.csv"
     return StreamingHttpResponse(
-        gradebook_csv_lines(columns=columns),
+        gradebook_csv_lines(columns=columns, students=_roster(course, form)),
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
@@ -88,3 +113,105 @@ def quiz_statistics(request, course_slug, quiz_slug):
         return render(request, "reports/quiz_statistics.html", context, status=400)
     context["statistics"] = item_analysis.quiz_statistics(quiz=quiz, attempts_analysed=form.cleaned_data["attempts"])
     return render(request, "reports/quiz_statistics.html", context)
+
+
+@staff_member_required
+def roster_upload(request, course_slug):
+    """Upload a CSV of addresses, see who would be enrolled or invited and which rows are bad, then confirm."""
+    course = course_get(slug=course_slug, user=request.user)
+    if request.method == "POST" and "confirm" in request.POST:
+        confirm = RosterConfirmForm(request.POST, course=course)
+        if not confirm.is_valid():
+            for error in confirm.errors.get("payload", []):
+                messages.error(request, error)
+            return redirect("reports:roster_upload", course_slug=course.slug)
+        result = learning_services.roster_enrol(course=course, emails=confirm.cleaned_data["payload"])
+        if result.invited:
+            signup = (
+                request.build_absolute_uri(reverse("signup")) + "?" + urlencode({"next": course.get_absolute_url()})
+            )
+            invitations_send.enqueue(course_id=course.pk, emails=result.invited, signup_url=signup)
+        messages.success(
+            request,
+            _("%(enrolled)d enrolled, %(invited)d invited by e-mail, %(kept)d already on the roster or invited.")
+            % {
+                "enrolled": len(result.enrolled),
+                "invited": len(result.invited),
+                "kept": len(result.already_enrolled) + len(result.already_invited),
+            },
+        )
+        return redirect("reports:gradebook", course_slug=course.slug)
+    form = RosterUploadForm(request.POST or None, request.FILES or None)
+    context = {"course": course, "form": form}
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "reports/roster_upload.html", context, status=HTTPStatus.BAD_REQUEST)
+        roster = form.cleaned_data["file"]
+        context |= {
+            "roster": roster,
+            "preview": learning_services.roster_enrol(course=course, emails=roster.emails, dry_run=True),
+            "confirm": RosterConfirmForm.for_emails(roster.emails, course=course),
+        }
+    return render(request, "reports/roster_upload.html", context)
+
+
+@require_POST
+@staff_member_required
+def unenrol(request, course_slug, user_id):
+    """Take a student off the roster; the enrolment row stays, marked removed."""
+    course = course_get(slug=course_slug, user=request.user)
+    learner = student_record.course_student_get(user_id=user_id)
+    enrolment = learning_selectors.enrolment_get(user=learner, course=course)
+    if enrolment is None or not enrolment.is_active:
+        messages.info(request, _("%(name)s is not on the roster.") % {"name": learner.username})
+    else:
+        learning_services.enrolment_remove(enrolment=enrolment)
+        messages.success(request, _("%(name)s was removed from the course.") % {"name": learner.username})
+    return redirect("reports:gradebook", course_slug=course.slug)
+
+
+@staff_member_required
+def class_message(request, course_slug):
+    """E-mail the class, or the group the gradebook's filter names, in the background."""
+    course = course_get(slug=course_slug, user=request.user)
+    roster_form = GradebookFilterForm(request.GET, modules=gradebook_report.course_modules(course=course))
+    if not roster_form.is_valid():
+        return HttpResponseBadRequest(
+            _("Bad filter: %(errors)s") % {"errors": roster_form.errors.as_text()}, content_type="text/plain"
+        )
+    students = _roster(course, roster_form)
+    form = ClassMessageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user_ids = list(students.values_list("pk", flat=True))
+        class_message_send.enqueue(
+            course_id=course.pk,
+            user_ids=user_ids,
+            subject=form.cleaned_data["subject"],
+            body=form.cleaned_data["body"],
+            reply_to=request.user.email,
+        )
+        messages.success(
+            request,
+            ngettext(
+                "Your message is on its way to %(count)d student.",
+                "Your message is on its way to %(count)d students.",
+                len(user_ids),
+            )
+            % {"count": len(user_ids)},
+        )
+        return redirect(reverse("reports:gradebook", kwargs={"course_slug": course.slug}) + _query(roster_form))
+    context = {
+        "course": course,
+        "form": form,
+        "count": students.count(),
+        "group": RosterGroup(roster_form.cleaned_data["group"]),
+        "days": roster_form.cleaned_data["days"],
+        "roster_query": roster_form.roster_query(),
+    }
+    status = HTTPStatus.BAD_REQUEST if form.is_bound else HTTPStatus.OK
+    return render(request, "reports/class_message.html", context, status=status)
+
+
+def _query(form: GradebookFilterForm) -> str:
+    query = form.roster_query()
+    return f"?{query}" if query else ""

@@ -25,7 +25,8 @@ def vnu():
 
 
 def test_student_and_staff_pages_are_valid_html(vnu, client, student, instructor, shipped_course, tmp_path):
-    """Catalog, outline, lesson, search, glossary, quiz, attempt, result, certificate, account, reports, auth pages."""
+    """Catalog, outline, lesson, search, glossary, quiz, attempt, result, certificate, account, reports (roster
+    upload and class e-mail included), auth pages."""
     quiz = Quiz.objects.get(slug="diplomacy-art-and-practice-quiz")
     finished = attempt_submit(attempt=attempt_start(user=student, quiz=quiz))
     quiz.attempts_allowed = None
@@ -49,6 +50,8 @@ def test_student_and_staff_pages_are_valid_html(vnu, client, student, instructor
         "account-delete": (student, reverse("accounts:delete")),
         "reports": (instructor, reverse("reports:index")),
         "gradebook": (instructor, reverse("reports:gradebook", args=[course])),
+        "roster-upload": (instructor, reverse("reports:roster_upload", args=[course])),
+        "class-message": (instructor, reverse("reports:class_message", args=[course]) + "?group=inactive&days=7"),
         "statistics": (instructor, reverse("reports:quiz_statistics", args=[course, quiz.slug])),
         "preview": (instructor, reverse("quizzes:preview", args=[course, quiz.slug])),
     }

@@ -46,6 +46,19 @@ def test_a_valid_course_folder_reads_into_modules_and_lessons(tmp_path):
     assert lesson.key_terms[0].term == "Envoy"
 
 
+def test_the_shipped_course_is_open():
+    """The flagship course lets any student enrol."""
+    assert read_course(SHIPPED_COURSE).enrolment == "open"
+
+
+def test_an_unknown_enrolment_policy_is_rejected(tmp_path):
+    """`enrolment` must be "open" or "invitation"."""
+    root = write_course(tmp_path, lesson_file())
+    (root / "course.toml").write_text('enrolment = "closed"\n' + (root / "course.toml").read_text())
+    with pytest.raises(ContentError, match="'enrolment' must be one of open, invitation"):
+        read_course(root)
+
+
 @pytest.mark.parametrize(
     ("lesson_text", "reason"),
     [

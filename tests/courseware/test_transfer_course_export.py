@@ -10,7 +10,7 @@ from courseware.content import read_course
 from courseware.export import CourseExportError, _toml_string, course_export
 from courseware.loading import course_load
 from courseware.quiz_loading import read_quizzes
-from lessons.models import Course, Lesson
+from lessons.models import Course, EnrolmentPolicy, Lesson
 from quizzes.models import Question, Quiz
 from tests.conftest import SHIPPED_COURSE
 
@@ -22,7 +22,14 @@ def course_rows(course) -> dict:
     lessons = Lesson.objects.filter(course=course).select_related("module").prefetch_related("key_terms", "sources")
     questions = Question.objects.filter(course=course).select_related("lesson").prefetch_related("choices")
     return {
-        "course": (course.slug, course.title, course.summary, course.description, course.sequential_modules),
+        "course": (
+            course.slug,
+            course.title,
+            course.summary,
+            course.description,
+            course.sequential_modules,
+            course.enrolment,
+        ),
         "sources": sorted(course.sources.values_list("key", "title", "filename")),
         "modules": list(course.modules.order_by("position").values_list("slug", "title", "summary", "keywords")),
         "lessons": {
@@ -85,6 +92,15 @@ def test_the_shipped_course_exports_and_loads_back_the_same(shipped_course, tmp_
     shipped_course.delete()
     reloaded = course_load(folder=tmp_path / "course").course
     assert course_rows(reloaded) == before
+
+
+def test_an_invitation_only_course_exports_and_loads_back_invitation_only(shipped_course, tmp_path):
+    """`enrolment = "invitation"` goes into course.toml and comes back on a load."""
+    Course.objects.filter(pk=shipped_course.pk).update(enrolment=EnrolmentPolicy.INVITATION)
+    course_export(course=Course.objects.get(pk=shipped_course.pk), folder=tmp_path / "course")
+    assert read_course(tmp_path / "course").enrolment == EnrolmentPolicy.INVITATION
+    Course.objects.filter(pk=shipped_course.pk).delete()
+    assert course_load(folder=tmp_path / "course").course.enrolment == EnrolmentPolicy.INVITATION
 
 
 def test_the_export_has_the_shipped_layout(shipped_course, tmp_path):

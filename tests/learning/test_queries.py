@@ -63,10 +63,10 @@ def db_session_client(client, student, settings):
 
 
 def test_outline_query_count_is_pinned(db_session_client, student, django_assert_num_queries):
-    """Session, user, course, modules, lessons, progress, quizzes, attempts, quiz and review answers
-    for mastery, reviews due."""
+    """Session, user, course, the student's enrolment (12 since the class roster), modules, lessons, progress,
+    quizzes, attempts, quiz and review answers for mastery, reviews due."""
     course, _ = build_course("pinned", 12, student)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         db_session_client.get(reverse("learning:outline", kwargs={"course_slug": course.slug}))
 
 
@@ -81,11 +81,12 @@ def test_lesson_page_costs_the_same_for_3_and_60_lessons(student_client, student
 
 
 def test_lesson_page_query_count_is_pinned(db_session_client, student, django_assert_num_queries):
-    """Session, user, course, lesson, key terms, sources, sequence, quizzes, attempts, module order,
-    progress read and touch, quiz and review answers for mastery."""
+    """Session, user, course, enrolment read and (a first visit to an open course) its insert, lesson, key terms,
+    sources, sequence, quizzes, attempts, module order, progress read and touch, quiz and review answers for
+    mastery. The class roster added the two enrolment queries (14 before)."""
     _, lessons = build_course("pinned", 12, student)
     url = lessons[4].get_absolute_url()
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(16):
         db_session_client.get(url)
 
 

@@ -32,7 +32,7 @@ def read_csv(response) -> list[list[str]]:
 
 
 def test_csv_has_a_header_and_a_row_per_student(instructor_client, classroom):
-    """username, email, course %, each lesson's completion time, each quiz's grade by its method."""
+    """username, email, enrolled at, last activity, course %, each lesson's completion time, each quiz's grade."""
     response = instructor_client.get(csv_url(classroom["course"]))
     assert response.status_code == HTTPStatus.OK
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -41,6 +41,8 @@ def test_csv_has_a_header_and_a_row_per_student(instructor_client, classroom):
     assert header == [
         "username",
         "email",
+        "enrolled at",
+        "last activity",
         "course %",
         "Talking (completed at)",
         "Bargaining (completed at)",
@@ -52,7 +54,9 @@ def test_csv_has_a_header_and_a_row_per_student(instructor_client, classroom):
         "Basics (mastery %)",
         "Further (mastery %)",
     ]
-    assert rows == [
+    # Work from before the roster: no enrolment time; the last activity is the latest lesson visit (now).
+    assert [row[2] for row in rows] == ["", ""] and all(row[3] for row in rows)
+    assert [row[:2] + row[4:] for row in rows] == [
         ["alice", "alice@example.com", "40", "2025-03-04T10:30:00+00:00", "", "", "", "90.00", "", "75.00", "", ""],
         ["bob", "bob@example.com", "20", "", "", "", "2025-03-04T10:30:00+00:00", "", "50.00", "", "", ""],
     ]
@@ -63,15 +67,17 @@ def test_csv_follows_the_module_filter(instructor_client, classroom):
     response = instructor_client.get(csv_url(classroom["course"], module="further"))
     assert response["Content-Disposition"] == 'attachment; filename="gradebook-test-diplomacy-further.csv"'
     header, *rows = read_csv(response)
-    assert header[:6] == [
+    assert header[:8] == [
         "username",
         "email",
+        "enrolled at",
+        "last activity",
         "course %",
         "module %",
         "Summits (completed at)",
         "Summits quiz (grade %)",
     ]
-    assert rows[1][:6] == ["bob", "bob@example.com", "20", "100", "2025-03-04T10:30:00+00:00", "50.00"]
+    assert rows[1][4:8] == ["20", "100", "2025-03-04T10:30:00+00:00", "50.00"]
 
 
 def test_csv_refuses_an_unknown_module(instructor_client, classroom):
@@ -87,7 +93,7 @@ def test_csv_defuses_spreadsheet_formulas(instructor_client, lessons):
     user = User.objects.create(username="+sum", email="@evil.example")
     LessonProgress.objects.create(user=user, lesson=lessons[0])
     header, row = read_csv(instructor_client.get(csv_url(lessons[0].course)))
-    assert header[3] == "'=HYPERLINK(1) (completed at)"
+    assert header[5] == "'=HYPERLINK(1) (completed at)"
     assert row[:2] == ["'+sum", "'@evil.example"]
 
 
@@ -141,8 +147,9 @@ def test_csv_streams_five_thousand_students_with_queries_per_chunk(staff_client,
     assert queries_for_first_row == 7 + 4
     assert len(queries) == 7 + 4 * chunks
     rows = list(csv.reader(io.StringIO((header + first_row + rest).decode())))
-    assert rows[0][:4] == ["username", "email", "course %", "Talking (completed at)"]
+    assert rows[0][:6] == ["username", "email", "enrolled at", "last activity", "course %", "Talking (completed at)"]
     assert len(rows) == STUDENTS + 1
     assert {row[0] for row in rows[1:]} == {f"s{index:05d}" for index in range(STUDENTS)}
-    assert rows[1][:8] == ["s00000", "s00000@example.com", "25", "2025-03-04T10:30:00+00:00", "", "", "", "80.00"]
-    assert rows[2][:8] == ["s00001", "s00001@example.com", "25", "2025-03-04T10:30:00+00:00", "", "", "", ""]
+    first, second = (row[:2] + row[4:10] for row in rows[1:3])
+    assert first == ["s00000", "s00000@example.com", "25", "2025-03-04T10:30:00+00:00", "", "", "", "80.00"]
+    assert second == ["s00001", "s00001@example.com", "25", "2025-03-04T10:30:00+00:00", "", "", "", ""]

@@ -110,7 +110,7 @@ def test_gradebook_pages_fifty_students_and_keeps_the_filter(instructor_client, 
 def test_gradebook_without_students_says_so(instructor_client, course):
     """A course nobody has started shows a sentence, not an empty table."""
     response = instructor_client.get(gradebook_url(course))
-    assert "No student has opened a lesson" in response.text
+    assert "No student is enrolled in this course yet" in response.text
 
 
 def student_url(course, user):

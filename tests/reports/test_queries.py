@@ -1,10 +1,16 @@
 """Report pages run the same number of SQL queries whatever the number of students and attempts."""
 
+from http import HTTPStatus
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from learning.services import enrolment_enrol
+from lessons.models import LessonProgress, LessonStatus
 from tests.factories import CourseFactory, LessonFactory, ModuleFactory, QuizFactory
 from tests.reports.conftest import answer_marks, make_students, progress, scored_attempt
 
@@ -80,3 +86,54 @@ def test_quiz_statistics_cost_the_same_for_5_and_50_attempts(staff_client, analy
         answer_marks(analysis_quiz, student, marks[index % 5])
     assert query_count(staff_client, url) == 5
     assert query_count(staff_client, url + "?attempts=all") == 5
+
+
+def build_roster(course_slug: str, student_count: int):
+    """build_class's students, each with a lesson completed, and as many enrolled students who never started
+    (they make up each group below: not started, inactive, behind the median of 0.5 lessons)."""
+    course, students = build_class(course_slug, student_count)
+    LessonProgress.objects.filter(user__in=students, lesson__position=0).update(
+        status=LessonStatus.COMPLETED, completed_at=timezone.now()
+    )
+    for newcomer in make_students(student_count, prefix=f"{course_slug}-new-"):
+        enrolment_enrol(user=newcomer, course=course)
+    return course
+
+
+@pytest.mark.parametrize(
+    ("params", "queries"),
+    [({"group": "not_started"}, 12), ({"group": "inactive", "days": 7}, 12), ({"group": "behind"}, 13)],
+)
+def test_gradebook_groups_cost_the_same_for_3_and_30_students(staff_client, params, queries):
+    """The groups filter in SQL; "behind" reads the class's lesson counts once more for the median."""
+    small = build_roster("small", 3)
+    large = build_roster("large", 30)
+    assert staff_client.get(gradebook_url(small, **params)).context["page"].paginator.count == 3
+    assert query_count(staff_client, gradebook_url(small, **params)) == queries
+    assert query_count(staff_client, gradebook_url(large, **params)) == queries
+
+
+def test_roster_upload_preview_costs_the_same_for_3_and_30_addresses(staff_client):
+    """Session, user, course, savepoint, the accounts with these addresses, their enrolments, waiting
+    invitations, release."""
+    course, students = build_class("roster", 30)
+    url = reverse("reports:roster_upload", kwargs={"course_slug": course.slug})
+    for count in (3, 30):
+        text = "".join(f"{student.email}\n" for student in students[:count]) + "nobody@example.org\n"
+        with CaptureQueriesContext(connection) as queries:
+            response = staff_client.post(url, {"file": SimpleUploadedFile("class.csv", text.encode())})
+        assert response.status_code == HTTPStatus.OK
+        assert len(queries) == 8
+
+
+def test_class_message_costs_the_same_for_3_and_30_students(staff_client, mailoutbox):
+    """Sending reads the class once; the (here immediate) task reads the course and the addresses."""
+    counts = []
+    for slug, size in (("few", 3), ("many", 30)):
+        course, _ = build_class(slug, size)
+        url = reverse("reports:class_message", kwargs={"course_slug": course.slug})
+        with CaptureQueriesContext(connection) as queries:
+            staff_client.post(url, {"subject": "Hello", "body": "Welcome."})
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert len(mailoutbox) == 33
