@@ -63,6 +63,17 @@ class ReviewShown:
         return any(getattr(self, part) for part in REVIEW_PARTS)
 
 
+def _review_field(verbose_name, help_text, part: str) -> models.CharField:
+    """When one part of the review shows; a new quiz starts from the lesson quiz's default."""
+    return models.CharField(
+        verbose_name,
+        max_length=10,
+        choices=ReviewWhen.choices,
+        default=REVIEW_DEFAULTS["lesson"][part],
+        help_text=help_text,
+    )
+
+
 class QuizQuerySet(models.QuerySet):
     def visible_to(self, user):
         if user.is_staff:
@@ -116,47 +127,23 @@ class Quiz(models.Model):
     grading_method = models.CharField(
         _("grading method"), max_length=10, choices=GradingMethod.choices, default=GradingMethod.HIGHEST
     )
-    review_correctness = models.CharField(
-        _("review: whether each answer was right"),
-        max_length=10,
-        choices=ReviewWhen.choices,
-        default=ReviewWhen.ALWAYS,
-        help_text=_("Correct / partly / incorrect per question."),
+    review_correctness = _review_field(
+        _("review: whether each answer was right"), _("Correct / partly / incorrect per question."), "correctness"
     )
-    review_marks = models.CharField(
-        _("review: marks"),
-        max_length=10,
-        choices=ReviewWhen.choices,
-        default=ReviewWhen.ALWAYS,
-        help_text=_("The mark of each question."),
-    )
-    review_feedback = models.CharField(
+    review_marks = _review_field(_("review: marks"), _("The mark of each question."), "marks")
+    review_feedback = _review_field(
         _("review: feedback on the student's choices"),
-        max_length=10,
-        choices=ReviewWhen.choices,
-        default=ReviewWhen.ALWAYS,
-        help_text=_("The feedback written for the answers the student gave."),
+        _("The feedback written for the answers the student gave."),
+        "feedback",
     )
-    review_section_link = models.CharField(
-        _("review: link to the lesson section"),
-        max_length=10,
-        choices=ReviewWhen.choices,
-        default=ReviewWhen.ALWAYS,
-        help_text=_("Where in the lesson each question is answered."),
+    review_section_link = _review_field(
+        _("review: link to the lesson section"), _("Where in the lesson each question is answered."), "section_link"
     )
-    review_right_answer = models.CharField(
-        _("review: right answer"),
-        max_length=10,
-        choices=ReviewWhen.choices,
-        default=ReviewWhen.CLOSED,
-        help_text=_("The right answer of each question."),
+    review_right_answer = _review_field(
+        _("review: right answer"), _("The right answer of each question."), "right_answer"
     )
-    review_explanation = models.CharField(
-        _("review: explanation"),
-        max_length=10,
-        choices=ReviewWhen.choices,
-        default=ReviewWhen.CLOSED,
-        help_text=_("The general feedback that explains the answer."),
+    review_explanation = _review_field(
+        _("review: explanation"), _("The general feedback that explains the answer."), "explanation"
     )
     blueprint = models.JSONField(
         _("blueprint"),
