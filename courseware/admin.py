@@ -31,7 +31,7 @@ class CourseAdmin(EssayImportAdminMixin, lessons_admin.CourseAdmin):
     pass
 
 
-class QuestionInline(admin.TabularInline):
+class QuestionInline(lessons_admin.NormalisedTextMixin, admin.TabularInline):
     """The lesson quiz's questions, in order; each opens in full (choices, feedback) from its link."""
 
     model = Question

@@ -1,13 +1,21 @@
 import reversion
 from django.contrib import admin, messages
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 
+from lessons.forms import NormalisedTextField
 from lessons.models import Course, KeyTerm, Lesson, LessonProgress, Module, Passage, Source
 
 
-class ContentAdmin(VersionAdmin):
+class NormalisedTextMixin:
+    """Textareas save LF line endings, so a form posted back unchanged by a browser (CRLF) changes nothing."""
+
+    formfield_overrides = {models.TextField: {"form_class": NormalisedTextField}}
+
+
+class ContentAdmin(NormalisedTextMixin, VersionAdmin):
     """Admin for course content: every save is kept as a revision (who, when) that can be restored."""
 
     history_latest_first = True
@@ -44,12 +52,12 @@ class PublishActionsMixin:
         self._set_published(request, queryset, False)
 
 
-class SourceInline(admin.TabularInline):
+class SourceInline(NormalisedTextMixin, admin.TabularInline):
     model = Source
     extra = 0
 
 
-class ModuleInline(admin.TabularInline):
+class ModuleInline(NormalisedTextMixin, admin.TabularInline):
     model = Module
     fields = ["position", "title", "slug", "is_published"]
     prepopulated_fields = {"slug": ["title"]}
@@ -66,7 +74,7 @@ class CourseAdmin(PublishActionsMixin, ContentAdmin):
     inlines = [ModuleInline, SourceInline]
 
 
-class LessonInline(admin.TabularInline):
+class LessonInline(NormalisedTextMixin, admin.TabularInline):
     model = Lesson
     fields = ["position", "title", "slug", "is_published", "word_count"]
     readonly_fields = ["word_count"]
@@ -87,7 +95,7 @@ class ModuleAdmin(PublishActionsMixin, ContentAdmin):
     inlines = [LessonInline]
 
 
-class KeyTermInline(admin.TabularInline):
+class KeyTermInline(NormalisedTextMixin, admin.TabularInline):
     model = KeyTerm
     extra = 1
 
@@ -111,7 +119,7 @@ class LessonAdmin(PublishActionsMixin, ContentAdmin):
     ]
 
 
-class PassageInline(admin.TabularInline):
+class PassageInline(NormalisedTextMixin, admin.TabularInline):
     model = Passage
     fields = ["position", "text", "modules"]
     extra = 0

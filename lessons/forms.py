@@ -18,3 +18,24 @@ class LessonSearchForm(forms.Form):
         self.helper.form_method = "get"
         self.helper.add_input(Submit("search", _("Search"), css_class="btn-primary"))
         self.helper.disable_csrf = True
+
+
+def normalise_line_endings(text: str) -> str:
+    """Text with every line ending as LF: browsers submit a textarea's lines with CRLF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class NormalisedTextField(forms.CharField):
+    """A textarea's text with LF line endings and otherwise as typed, so posting a form back unchanged changes nothing.
+
+    Surrounding whitespace is kept (a stored body ends with a newline); text of only whitespace is empty.
+    """
+
+    def __init__(self, *, strip=False, **kwargs):
+        super().__init__(strip=False, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values or not value.strip():
+            return self.empty_value
+        return normalise_line_endings(value)

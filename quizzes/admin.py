@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from lessons.admin import ContentAdmin, PublishActionsMixin
+from lessons.admin import ContentAdmin, NormalisedTextMixin, PublishActionsMixin
 from lessons.models import Course
 from quizzes.gift import MAX_ANSWERS
 from quizzes.linting import RULES
@@ -163,7 +163,7 @@ class ChoiceFormSet(forms.BaseInlineFormSet):
             raise forms.ValidationError(problems)
 
 
-class ChoiceInline(admin.TabularInline):
+class ChoiceInline(NormalisedTextMixin, admin.TabularInline):
     model = Choice
     formset = ChoiceFormSet
     extra = 0
