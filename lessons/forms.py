@@ -39,3 +39,21 @@ class NormalisedTextField(forms.CharField):
         if value in self.empty_values or not value.strip():
             return self.empty_value
         return normalise_line_endings(value)
+
+
+def section_choices(lesson) -> list[tuple[str, str]]:
+    """A select's choices for the sections of `lesson` (None: no lesson chosen yet), as "#anchor: title"."""
+    if lesson is None:
+        return [("", _("Choose the lesson first"))]
+    return [("", "---------")] + [
+        (section.anchor, f"#{section.anchor}: {section.title}") for section in lesson.section_list
+    ]
+
+
+class SectionSelect(forms.Select):
+    """Picks a lesson section; a stored anchor the lesson no longer has stays selected, marked, so it is not lost."""
+
+    def get_context(self, name, value, attrs):
+        if value and value not in {str(choice) for choice, _label in self.choices}:
+            self.choices = [*self.choices, (value, _("#%(anchor)s: not a section of this lesson") % {"anchor": value})]
+        return super().get_context(name, value, attrs)

@@ -239,6 +239,9 @@ class Lesson(models.Model):
 
     @property
     def section_list(self) -> list[Section]:
+        """The saved sections; a lesson not saved yet reads them from its body."""
+        if self.pk is None and not self.sections:
+            return extract_sections(render_markdown(self.body))
         return [Section(**section) for section in self.sections]
 
     @property

@@ -8,7 +8,9 @@ from django.urls import reverse
 
 from courseware.loading import course_load
 from lessons.models import Lesson
+from quizzes.models import Question
 from tests.conftest import SHIPPED_COURSE
+from tests.factories import LessonFactory
 from tests.forms import form_data
 
 pytestmark = pytest.mark.django_db
@@ -31,3 +33,77 @@ def test_saving_a_lesson_unchanged_changes_nothing(instructor_client, shipped_co
     report = course_load(folder=SHIPPED_COURSE)
     assert "lesson diplomacy-art-and-practice" in report.unchanged
     assert not report.kept
+
+
+def question_change(client, question):
+    url = reverse("admin:quizzes_question_change", args=[question.pk])
+    return url, form_data(client.get(url).text, form_id="question_form")
+
+
+def test_section_is_picked_from_the_lessons_anchors(instructor_client, quiz):
+    """The section field is a list of the lesson's own sections, the saved one selected."""
+    question = Question.objects.filter(lesson=quiz.lesson).first()
+    page = instructor_client.get(reverse("admin:quizzes_question_change", args=[question.pk])).text
+    assert '<select name="section_anchor"' in page
+    assert '<option value="first-idea" selected>#first-idea: First idea</option>' in page
+    assert '<option value="second-idea">#second-idea: Second idea</option>' in page
+
+
+def test_an_anchor_the_lesson_lacks_is_refused_with_its_sections_named(instructor_client, quiz):
+    """A posted anchor that is no section of the lesson is refused; the question keeps its section."""
+    question = Question.objects.filter(lesson=quiz.lesson).first()
+    url, data = question_change(instructor_client, question)
+    response = instructor_client.post(url, {**data, "section_anchor": "no-such-anchor"})
+    assert response.status_code == HTTPStatus.OK
+    assert (
+        "The lesson “Talking” has no section #no-such-anchor; pick one of its sections: #first-idea, #second-idea."
+        in response.text
+    )
+    question.refresh_from_db()
+    assert question.section_anchor == "first-idea"
+
+
+def test_moving_a_question_to_another_lesson_lists_that_lessons_sections(instructor_client, quiz):
+    """Without JavaScript, choosing another lesson is checked on save and the form then offers its sections."""
+    question = Question.objects.filter(lesson=quiz.lesson).first()
+    other = LessonFactory(
+        module=quiz.lesson.module, slug="other", body="Intro.\n\n## Treaties {#treaties}\n\nWords.\n"
+    )
+    url, data = question_change(instructor_client, question)
+    response = instructor_client.post(url, {**data, "lesson": other.pk})
+    assert "has no section #first-idea; pick one of its sections: #treaties." in response.text
+    assert '<option value="treaties">#treaties: Treaties</option>' in response.text
+    response = instructor_client.post(url, {**data, "lesson": other.pk, "section_anchor": "treaties"})
+    assert response.status_code == HTTPStatus.FOUND
+    question.refresh_from_db()
+    assert (question.lesson, question.section_anchor) == (other, "treaties")
+
+
+def test_section_options_follow_the_chosen_lesson(instructor_client, quiz):
+    """The options the section list refreshes from (htmx, on a lesson change) are that lesson's sections."""
+    url = reverse("admin:quizzes_question_sections")
+    options = instructor_client.get(url, {"lesson": quiz.lesson.pk}).text
+    assert '<option value="first-idea">#first-idea: First idea</option>' in options
+    assert "Choose the lesson first" in instructor_client.get(url, {"lesson": "x"}).text
+
+
+def test_section_options_are_closed_to_students(student_client, quiz):
+    """A student asking for the section options is sent to the admin log-in."""
+    response = student_client.get(reverse("admin:quizzes_question_sections"), {"lesson": quiz.lesson.pk})
+    assert response.status_code == HTTPStatus.FOUND
+    assert "/admin/login/" in response.url
+
+
+def test_removing_a_heading_questions_link_to_warns_and_lists_them(instructor_client, quiz):
+    """A lesson saved without a heading its questions point to is saved, with a warning linking each question."""
+    lesson = quiz.lesson
+    url = reverse("admin:lessons_lesson_change", args=[lesson.pk])
+    data = form_data(instructor_client.get(url).text, form_id="lesson_form")
+    data["body"] = data["body"].replace("## Second idea {#second-idea}", "## Later idea {#later-idea}")
+    response = instructor_client.post(url, data, follow=True)
+    lesson.refresh_from_db()
+    assert "later-idea" in [section.anchor for section in lesson.section_list]
+    ordering = Question.objects.get(lesson=lesson, qtype="ordering")
+    assert "1 question links to a section this lesson no longer has" in response.text
+    assert f'<a href="{reverse("admin:quizzes_question_change", args=[ordering.pk])}">' in response.text
+    assert "(#second-idea)" in response.text
