@@ -127,8 +127,8 @@ class PassageInline(NormalisedTextMixin, admin.TabularInline):
 
 @admin.register(Source)
 class SourceAdmin(ContentAdmin):
-    list_display = ["key", "title", "course", "filename"]
-    list_filter = ["course"]
+    list_display = ["key", "kind", "title", "course", "filename"]
+    list_filter = ["course", "kind"]
     list_select_related = ["course"]
     search_fields = ["key", "title"]
     inlines = [PassageInline]

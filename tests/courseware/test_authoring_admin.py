@@ -107,3 +107,14 @@ def test_removing_a_heading_questions_link_to_warns_and_lists_them(instructor_cl
     assert "1 question links to a section this lesson no longer has" in response.text
     assert f'<a href="{reverse("admin:quizzes_question_change", args=[ordering.pk])}">' in response.text
     assert "(#second-idea)" in response.text
+
+
+def test_a_lesson_saves_without_sources(instructor_client, shipped_course):
+    """Sources are optional: a lesson whose sources are all removed in the admin is saved with none."""
+    lesson = Lesson.objects.get(course=shipped_course, slug="diplomacy-art-and-practice")
+    url = reverse("admin:lessons_lesson_change", args=[lesson.pk])
+    data = form_data(instructor_client.get(url).text, form_id="lesson_form")
+    data.pop("sources")
+    response = instructor_client.post(url, data)
+    assert response.status_code == HTTPStatus.FOUND, response.context["adminform"].form.errors
+    assert not lesson.sources.exists()
