@@ -1,11 +1,17 @@
 import reversion
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 
-from lessons.forms import NormalisedTextField
+from lessons.forms import MarkdownEditor, NormalisedTextField
+from lessons.markdown import MAX_BODY_CHARS, markdown_preview
 from lessons.models import Course, KeyTerm, Lesson, LessonProgress, Module, Passage, Source
 
 
@@ -100,8 +106,34 @@ class KeyTermInline(NormalisedTextMixin, admin.TabularInline):
     extra = 1
 
 
+class LessonAdminForm(forms.ModelForm):
+    """A lesson whose body is written in a Markdown editor; a "Preview the body" submit renders it and saves nothing."""
+
+    body = NormalisedTextField(
+        label=_("body"),
+        max_length=MAX_BODY_CHARS,
+        widget=MarkdownEditor,
+        help_text=Lesson._meta.get_field("body").help_text,
+    )
+
+    class Meta:
+        model = Lesson
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.previewing = self.is_bound and "_preview" in self.data
+        if "body" in self.fields:
+            self.fields["body"].widget.show_preview = self.previewing
+
+    def is_valid(self):
+        # A preview re-renders the form with what was typed, and the admin saves only a valid form.
+        return super().is_valid() and not self.previewing
+
+
 @admin.register(Lesson)
 class LessonAdmin(PublishActionsMixin, ContentAdmin):
+    form = LessonAdminForm
     list_display = ["title", "module", "position", "is_published", "word_count", "updated_at"]
     list_editable = ["position"]
     list_filter = ["course", "module", "is_published"]
@@ -117,6 +149,23 @@ class LessonAdmin(PublishActionsMixin, ContentAdmin):
         (_("Content"), {"fields": ["summary", "objectives", "body", "sources"]}),
         (_("Facts"), {"fields": ["word_count", "updated_at"]}),
     ]
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(require_POST(self.body_preview_view))
+        return [path("preview/", view, name="lessons_lesson_preview"), *super().get_urls()]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "body" in form.base_fields:
+            form.base_fields["body"].widget.preview_url = reverse("admin:lessons_lesson_preview")
+        return form
+
+    def body_preview_view(self, request):
+        """The body as the lesson page renders it (htmx posts it as the instructor types); nothing is saved."""
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        preview = markdown_preview(request.POST.get("body", ""))
+        return TemplateResponse(request, "admin/lessons/lesson/markdown_preview.html", {"preview": preview})
 
 
 class PassageInline(NormalisedTextMixin, admin.TabularInline):

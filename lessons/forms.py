@@ -1,7 +1,10 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
+
+from lessons.markdown import markdown_preview
 
 
 class LessonSearchForm(forms.Form):
@@ -57,3 +60,36 @@ class SectionSelect(forms.Select):
         if value and value not in {str(choice) for choice, _label in self.choices}:
             self.choices = [*self.choices, (value, _("#%(anchor)s: not a section of this lesson") % {"anchor": value})]
         return super().get_context(name, value, attrs)
+
+
+class MarkdownEditor(forms.Textarea):
+    """A Markdown textarea with the lesson page's rendering beneath it.
+
+    Without JavaScript the form's "Preview" button re-renders the page with `show_preview` set; with
+    JavaScript, htmx posts the text to `preview_url` as one types and puts the answer in the preview box.
+    """
+
+    template = "admin/lessons/lesson/markdown_editor.html"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"rows": 24, **(attrs or {})})
+        self.preview_url = ""
+        self.show_preview = False
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = dict(attrs or {})
+        preview_id = f"{attrs.get('id', f'id_{name}')}_preview"
+        if self.preview_url:
+            attrs |= {
+                "hx-post": self.preview_url,
+                "hx-trigger": "input changed delay:500ms",
+                "hx-target": f"#{preview_id}",
+                "hx-swap": "innerHTML",
+                "hx-sync": "this:replace",
+                "hx-params": f"{name},csrfmiddlewaretoken",
+            }
+        preview = markdown_preview(normalise_line_endings(value or "")) if self.show_preview else None
+        return render_to_string(
+            self.template,
+            {"textarea": super().render(name, value, attrs, renderer), "preview_id": preview_id, "preview": preview},
+        )

@@ -4,13 +4,14 @@ from http import HTTPStatus
 
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.test import Client
 from django.urls import reverse
 
 from courseware.loading import course_load
 from lessons.models import Lesson
 from quizzes.models import Question
 from tests.conftest import SHIPPED_COURSE
-from tests.factories import LessonFactory
+from tests.factories import InstructorFactory, LessonFactory, UserFactory
 from tests.forms import form_data
 
 pytestmark = pytest.mark.django_db
@@ -118,3 +119,65 @@ def test_a_lesson_saves_without_sources(instructor_client, shipped_course):
     response = instructor_client.post(url, data)
     assert response.status_code == HTTPStatus.FOUND, response.context["adminform"].form.errors
     assert not lesson.sources.exists()
+
+
+def test_preview_button_renders_the_typed_body_and_saves_nothing(instructor_client, quiz):
+    """Without JavaScript, "Preview the body" shows the page's rendering of what was typed; the lesson is unchanged."""
+    lesson = quiz.lesson
+    url = reverse("admin:lessons_lesson_change", args=[lesson.pk])
+    data = form_data(instructor_client.get(url).text, form_id="lesson_form")
+    typed = data["body"] + "\r\n## Fresh part {#fresh-part}\r\n\r\nNew *words* <script>alert(1)</script>\r\n"
+    response = instructor_client.post(url, {**data, "body": typed, "_preview": "Preview the body"})
+    assert response.status_code == HTTPStatus.OK
+    assert '<h2 id="fresh-part">Fresh part</h2>' in response.text
+    assert "New <em>words</em>" in response.text
+    assert "<script>alert(1)</script>" not in response.text.split('id="id_body_preview"')[1]
+    assert "<code>#fresh-part</code>" in response.text
+    lesson.refresh_from_db()
+    assert "fresh-part" not in lesson.body
+    assert not LogEntry.objects.exists()
+
+
+def test_live_preview_answers_with_the_sanitized_rendering(instructor_client, quiz):
+    """The preview htmx posts as one types returns the lesson page's HTML, its sections and its problems."""
+    url = reverse("admin:lessons_lesson_preview")
+    body = "## Talks {#talks}\n\nSee <a href=\"javascript:alert(1)\">this</a>.\n\n## No anchor here\n\n## Dup {#talks}\n"
+    response = instructor_client.post(url, {"body": body})
+    assert response.status_code == HTTPStatus.OK
+    assert '<h2 id="talks">Talks</h2>' in response.text
+    assert "javascript:" not in response.text
+    assert "Heading “No anchor here” has no {#anchor}, so no question can link to it." in response.text
+    assert "Section anchors must be unique; repeated: talks." in response.text
+
+
+def test_live_preview_refuses_a_body_over_the_limit(instructor_client, db):
+    """A body longer than MAX_BODY_CHARS is not rendered; the answer says the limit."""
+    response = instructor_client.post(reverse("admin:lessons_lesson_preview"), {"body": "word " * 40_001})
+    assert "The body is 200,005 characters long; the limit is 200,000. Split the lesson." in response.text
+    assert "lesson-preview" not in response.text
+
+
+def test_a_body_over_the_limit_is_not_saved(instructor_client, quiz):
+    """Saving a body over the limit is refused with the limit named, and the lesson keeps its body."""
+    lesson = quiz.lesson
+    url = reverse("admin:lessons_lesson_change", args=[lesson.pk])
+    data = form_data(instructor_client.get(url).text, form_id="lesson_form")
+    response = instructor_client.post(url, {**data, "body": "word " * 40_001})
+    assert "Ensure this value has at most 200000 characters (it has 200005)." in response.text
+    lesson.refresh_from_db()
+    assert lesson.body.startswith("Opening words")
+
+
+def test_live_preview_is_a_post_with_csrf_for_staff_who_edit_lessons(client, db):
+    """GET is refused, a POST without the CSRF token is refused, students and staff without lesson rights are too."""
+    url = reverse("admin:lessons_lesson_preview")
+    instructor = InstructorFactory(username="writer")
+    client.force_login(instructor)
+    assert client.get(url).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(instructor)
+    assert strict.post(url, {"body": "x"}).status_code == HTTPStatus.FORBIDDEN
+    client.force_login(UserFactory(username="helper", is_staff=True))
+    assert client.post(url, {"body": "x"}).status_code == HTTPStatus.FORBIDDEN
+    client.force_login(UserFactory(username="reader"))
+    assert client.post(url, {"body": "x"}).status_code == HTTPStatus.FOUND
