@@ -116,8 +116,7 @@ def markdown_preview(text: str) -> MarkdownPreview:
     sections = extract_sections(html)
     anchors = [section.anchor for section in sections]
     problems = [
-        gettext("Heading “%(heading)s” has no {#anchor}, so no question can link to it.")
-        % {"heading": heading.strip()}
+        gettext("Heading “%(heading)s” has no {#anchor}, so no question can link to it.") % {"heading": heading.strip()}
         for _level, heading in UNANCHORED_HEADING.findall(text.replace("\r\n", "\n"))
     ]
     duplicates = sorted({anchor for anchor in anchors if anchors.count(anchor) > 1})

@@ -292,6 +292,9 @@ class QuestionAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.instance.qtype and self.initial.get("qtype") in QuestionType.values:
+            # Adding: the type chosen in the first step, so the choice guide speaks of it.
+            self.instance.qtype = self.initial["qtype"]
         if "section_anchor" in self.fields:
             self.fields["section_anchor"].widget.choices = section_choices(self._chosen_lesson())
 
@@ -398,7 +401,9 @@ class QuestionAdmin(ContentAdmin):
             "opts": self.opts,
             "title": _("Add question: choose its type"),
             "types": [(qtype, QuestionType(qtype).label, spec.description) for qtype, spec in TYPE_FORMS.items()],
-            "lessons": Lesson.objects.select_related("course").order_by("course__title", "module__position", "position"),
+            "lessons": Lesson.objects.select_related("course").order_by(
+                "course__title", "module__position", "position"
+            ),
             "chosen_lesson": request.GET.get("lesson", ""),
             "invalid_type": "qtype" in request.GET,
         }

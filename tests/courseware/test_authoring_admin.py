@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from courseware.loading import course_load
 from lessons.models import Lesson
+from quizzes.admin import TYPE_FORMS
 from quizzes.models import Question
 from tests.conftest import SHIPPED_COURSE
 from tests.factories import InstructorFactory, LessonFactory, UserFactory
@@ -67,9 +68,7 @@ def test_an_anchor_the_lesson_lacks_is_refused_with_its_sections_named(instructo
 def test_moving_a_question_to_another_lesson_lists_that_lessons_sections(instructor_client, quiz):
     """Without JavaScript, choosing another lesson is checked on save and the form then offers its sections."""
     question = Question.objects.filter(lesson=quiz.lesson).first()
-    other = LessonFactory(
-        module=quiz.lesson.module, slug="other", body="Intro.\n\n## Treaties {#treaties}\n\nWords.\n"
-    )
+    other = LessonFactory(module=quiz.lesson.module, slug="other", body="Intro.\n\n## Treaties {#treaties}\n\nWords.\n")
     url, data = question_change(instructor_client, question)
     response = instructor_client.post(url, {**data, "lesson": other.pk})
     assert "has no section #first-idea; pick one of its sections: #treaties." in response.text
@@ -141,7 +140,7 @@ def test_preview_button_renders_the_typed_body_and_saves_nothing(instructor_clie
 def test_live_preview_answers_with_the_sanitized_rendering(instructor_client, quiz):
     """The preview htmx posts as one types returns the lesson page's HTML, its sections and its problems."""
     url = reverse("admin:lessons_lesson_preview")
-    body = "## Talks {#talks}\n\nSee <a href=\"javascript:alert(1)\">this</a>.\n\n## No anchor here\n\n## Dup {#talks}\n"
+    body = '## Talks {#talks}\n\nSee <a href="javascript:alert(1)">this</a>.\n\n## No anchor here\n\n## Dup {#talks}\n'
     response = instructor_client.post(url, {"body": body})
     assert response.status_code == HTTPStatus.OK
     assert '<h2 id="talks">Talks</h2>' in response.text
@@ -181,3 +180,57 @@ def test_live_preview_is_a_post_with_csrf_for_staff_who_edit_lessons(client, db)
     assert client.post(url, {"body": "x"}).status_code == HTTPStatus.FORBIDDEN
     client.force_login(UserFactory(username="reader"))
     assert client.post(url, {"body": "x"}).status_code == HTTPStatus.FOUND
+
+
+def test_adding_a_question_starts_by_choosing_its_type(instructor_client, quiz):
+    """The add page lists every type with what it asks of students, and a lesson to pick."""
+    page = instructor_client.get(reverse("admin:quizzes_question_add")).text
+    for qtype, spec in TYPE_FORMS.items():
+        assert f'value="{qtype}"' in page and str(spec.description) in page
+    assert f'<option value="{quiz.lesson.pk}">Talking</option>' in page
+
+
+@pytest.mark.parametrize(
+    ("qtype", "shown", "hidden"),
+    [
+        (
+            "matching",
+            ["choices-__prefix__-match_text", 'column-text required">Left side', 'column-match_text">Matches'],
+            ["choices-__prefix__-fraction"],
+        ),
+        (
+            "numerical",
+            ["Answer: value, value:tolerance or min..max", "choices-__prefix__-fraction", "Each answer as 42"],
+            ["match_text"],
+        ),
+        ("description", ['name="text"'], ["choices-TOTAL_FORMS", 'name="explanation"']),
+    ],
+)
+def test_the_add_form_shows_only_the_chosen_types_fields(instructor_client, quiz, qtype, shown, hidden):
+    """After the type step, the form has that type's fields and choice columns only, with the lesson's sections."""
+    url = reverse("admin:quizzes_question_add")
+    page = instructor_client.get(url, {"qtype": qtype, "lesson": quiz.lesson.pk}).text
+    for text in shown:
+        assert text in page
+    for text in hidden:
+        assert text not in page
+    assert f'<input type="hidden" name="qtype" value="{qtype}"' in page
+    assert '<option value="second-idea">#second-idea: Second idea</option>' in page
+
+
+def test_a_question_added_after_choosing_its_type_saves(instructor_client, quiz):
+    """The two steps end in a saved matching question with its pairs."""
+    url = reverse("admin:quizzes_question_add")
+    data = form_data(
+        instructor_client.get(url, {"qtype": "matching", "lesson": quiz.lesson.pk}).text, form_id="question_form"
+    )
+    rows = [("Kyoto", "Protocol"), ("Paris", "Agreement"), ("COP", "Conference"), ("RCEP", "Trade")]
+    data |= {"key": "new-matching", "text": "Match them.", "section_anchor": "first-idea", "choices-TOTAL_FORMS": "4"}
+    for index, (left, right) in enumerate(rows):
+        data |= {f"choices-{index}-position": index + 1, f"choices-{index}-text": left}
+        data[f"choices-{index}-match_text"] = right
+    response = instructor_client.post(f"{url}?qtype=matching&lesson={quiz.lesson.pk}", data)
+    assert response.status_code == HTTPStatus.FOUND, response.context["adminform"].form.errors
+    question = Question.objects.get(key="new-matching")
+    assert question.qtype == "matching"
+    assert list(question.choices.values_list("text", "match_text")) == rows
