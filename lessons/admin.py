@@ -5,9 +5,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.views.decorators.http import require_POST
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 from reversion.admin import VersionAdmin
 
 from lessons.forms import MarkdownEditor, NormalisedTextField
@@ -25,6 +25,9 @@ class ContentAdmin(NormalisedTextMixin, VersionAdmin):
     """Admin for course content: every save is kept as a revision (who, when) that can be restored."""
 
     history_latest_first = True
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
 
 
 class PublishActionsMixin:
@@ -118,7 +121,7 @@ class LessonAdminForm(forms.ModelForm):
 
     class Meta:
         model = Lesson
-        fields = "__all__"
+        fields = ["module", "title", "slug", "position", "is_published", "summary", "objectives", "body", "sources"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -287,7 +287,20 @@ class QuestionAdminForm(forms.ModelForm):
 
     class Meta:
         model = Question
-        fields = "__all__"
+        fields = [
+            "lesson",
+            "pool",
+            "key",
+            "qtype",
+            "title",
+            "text",
+            "explanation",
+            "section_anchor",
+            "objective",
+            "level",
+            "variant_group",
+            "position",
+        ]
         widgets = {"section_anchor": SectionSelect}
 
     def __init__(self, *args, **kwargs):
