@@ -21,8 +21,8 @@ def log_in(page: Page, url: str) -> None:
     page.get_by_role("button", name="Log in").click()
 
 
-def test_the_body_preview_follows_the_typing_and_pages_fit_1280_px(live_server, page: Page):
-    """With JavaScript the preview renders as one types (htmx); lesson and question pages need no sideways scroll."""
+def test_the_body_preview_with_and_without_javascript_on_pages_that_fit_1280_px(live_server, page: Page, browser):
+    """The preview renders as one types (htmx) or on "Preview the body" without JavaScript; no sideways scroll."""
     course_load(folder=SHIPPED_COURSE)
     InstructorFactory(username="teacher")
     lesson = Lesson.objects.get(slug="diplomacy-art-and-practice")
@@ -46,21 +46,16 @@ def test_the_body_preview_follows_the_typing_and_pages_fit_1280_px(live_server, 
     first = other.section_list[0]
     expect(page.locator(f"#id_section_anchor option[value='{first.anchor}']")).to_have_count(1)
 
-
-def test_the_preview_button_works_without_javascript(live_server, browser):
-    """Without JavaScript, "Preview the body" re-renders the form with the rendered body and saves nothing."""
-    course_load(folder=SHIPPED_COURSE)
-    InstructorFactory(username="teacher")
-    lesson = Lesson.objects.get(slug="diplomacy-art-and-practice")
+    # Without JavaScript, "Preview the body" re-renders the form with the rendered body and saves nothing.
     context = browser.new_context(java_script_enabled=False, viewport=SCREEN)
-    page = context.new_page()
-    log_in(page, live_server.url)
-    page.goto(f"{live_server.url}/admin/lessons/lesson/{lesson.pk}/change/")
-    body = page.locator("#id_body")
+    plain = context.new_page()
+    log_in(plain, live_server.url)
+    plain.goto(f"{live_server.url}/admin/lessons/lesson/{lesson.pk}/change/")
+    body = plain.locator("#id_body")
     body.fill(body.input_value() + "\n\n## Without scripts {#without-scripts}\n\nPlain words.")
-    page.get_by_role("button", name="Preview the body").click()
-    expect(page.locator("#id_body_preview").get_by_role("heading", name="Without scripts")).to_be_visible()
-    assert "Without scripts" in page.locator("#id_body").input_value()
-    assert page.evaluate("document.documentElement.scrollWidth") <= SCREEN["width"]
+    plain.get_by_role("button", name="Preview the body").click()
+    expect(plain.locator("#id_body_preview").get_by_role("heading", name="Without scripts")).to_be_visible()
+    assert "Without scripts" in plain.locator("#id_body").input_value()
+    assert plain.evaluate("document.documentElement.scrollWidth") <= SCREEN["width"]
     assert "without-scripts" not in Lesson.objects.get(pk=lesson.pk).body
     context.close()
