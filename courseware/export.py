@@ -178,7 +178,13 @@ def _course_toml(course: Course, modules: list[Module], quizzes: list[Quiz], def
                 for module, levels in final.blueprint.items()
             ]
     for source in course.sources.all():
-        lines += ["", "[[sources]]", _toml_pair("key", source.key), _toml_pair("title", source.title)]
+        lines += [
+            "",
+            "[[sources]]",
+            _toml_pair("key", source.key),
+            _toml_pair("kind", source.kind),
+            _toml_pair("title", source.title),
+        ]
         if source.filename:
             lines.append(_toml_pair("file", source.filename))
     return "\n".join(lines) + "\n"

@@ -102,7 +102,7 @@ def course_load(*, folder: Path, force: bool = False) -> LoadReport:
     sources = {source.key: source for source in Source.objects.filter(course=course)}
     for source_data in data.sources:
         source = sources.get(source_data.key) or Source(course=course, key=source_data.key)
-        source.title, source.filename = source_data.title, source_data.filename
+        source.title, source.filename, source.kind = source_data.title, source_data.filename, source_data.kind
         source.save()
         sources[source.key] = source
 

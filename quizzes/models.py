@@ -2,6 +2,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -289,6 +290,26 @@ class Question(models.Model):
     def save(self, *args, **kwargs):
         self.course_id = self.lesson.course_id
         super().save(*args, **kwargs)
+
+    def clean(self):
+        # The feedback links to lesson#anchor: an anchor the lesson lacks would be a dead link.
+        if self.lesson_id is None or not self.section_anchor:
+            return
+        anchors = [section.anchor for section in self.lesson.section_list]
+        if self.section_anchor not in anchors:
+            raise ValidationError(
+                {
+                    "section_anchor": ValidationError(
+                        _("The lesson “%(lesson)s” has no section #%(anchor)s; pick one of its sections: %(anchors)s."),
+                        code="unknown_section",
+                        params={
+                            "lesson": self.lesson,
+                            "anchor": self.section_anchor,
+                            "anchors": ", ".join(f"#{anchor}" for anchor in anchors) or _("none (add headings first)"),
+                        },
+                    )
+                }
+            )
 
     @property
     def section_url(self) -> str:
