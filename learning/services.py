@@ -17,8 +17,9 @@ from fsrs import Card, Rating, Scheduler, State
 
 from certificates.services import certificate_issue_if_earned
 from learning.models import CalendarFeed, Enrolment, Invitation, Review, ReviewCard, new_feed_token
+from lessons.caching import progress_changed
 from lessons.models import EnrolmentPolicy, Lesson, LessonProgress
-from lessons.services import lesson_complete
+from lessons.services import lesson_complete, lesson_visit
 from quizzes import services as quiz_services
 from quizzes.grading import grade_response
 from quizzes.models import Attempt, Question, Quiz
@@ -72,6 +73,19 @@ def attempts_close_overdue(*, now: datetime | None = None) -> int:
 def question_regrade(*, question: Question) -> int:
     """Regrade a question's finished attempts; completion and certificates follow the new marks."""
     return quiz_services.question_regrade(question=question, on_graded=attempt_graded)
+
+
+def lesson_open(*, user, lesson: Lesson, standing) -> LessonProgress:
+    """Record that a student opened a lesson, writing only when that changes something.
+
+    A lesson already started that is also the one the student opened last keeps its row as it is: the
+    visit changes neither its status nor which lesson "continue where you left off" points to.
+    """
+    known = standing.progress.get(lesson.pk)
+    if known is not None and standing.last_viewed_lesson_id() == lesson.pk:
+        status, viewed = known
+        return LessonProgress(user=user, lesson=lesson, status=status, last_viewed_at=viewed)
+    return lesson_visit(user=user, lesson=lesson)
 
 
 def lesson_mark_complete(*, user, lesson: Lesson) -> LessonProgress:
@@ -141,6 +155,7 @@ def review_cards_schedule(*, attempt: Attempt) -> None:
     ReviewCard.objects.bulk_update(
         changed, ["state", "step", "stability", "difficulty", "due", "last_review", "reviews"]
     )
+    progress_changed(attempt.user_id)
 
 
 class ReviewAlreadyAnswered(Exception):
@@ -209,15 +224,18 @@ def enrolment_remove(*, enrolment: Enrolment, now: datetime | None = None) -> En
     return enrolment
 
 
-def enrolment_ensure(*, user, course) -> Enrolment | None:
+def enrolment_ensure(*, user, course, known: Enrolment | None = None) -> Enrolment | None:
     """The student's active enrolment, made on the spot where the course lets them in; raises NotEnrolled.
 
     Opening a lesson or quiz of an open course enrols a student implicitly; in an invitation-only course, an
-    invitation waiting for the student's e-mail address is accepted. One query for an enrolled student.
-    Staff preview every course without a roster row (None).
+    invitation waiting for the student's e-mail address is accepted. One query for an enrolled student, none
+    when the caller `known`s the active enrolment (from the student's cached standing, which any change of the
+    enrolment invalidates). Staff preview every course without a roster row (None).
     """
     if user.is_staff:
         return None
+    if known is not None and known.is_active:
+        return known
     enrolment = Enrolment.objects.filter(user=user, course=course).first()
     if enrolment is not None:
         if enrolment.is_active:
@@ -227,6 +245,7 @@ def enrolment_ensure(*, user, course) -> Enrolment | None:
         # One INSERT, no savepoint: a second tab that enrolled first is not an error.
         enrolment = Enrolment(user=user, course=course, source=Enrolment.Source.OPENED, enrolled_at=timezone.now())
         Enrolment.objects.bulk_create([enrolment], ignore_conflicts=True)
+        progress_changed(user.pk)
         return enrolment
     if user.email and invitation_accept(user=user, course=course):
         return enrolment_enrol(user=user, course=course, source=Enrolment.Source.INVITATION)
@@ -287,4 +306,5 @@ def roster_enrol(*, course, emails: list[str], dry_run: bool = False, now: datet
         status=Enrolment.Status.ACTIVE, source=Enrolment.Source.INSTRUCTOR, enrolled_at=now, removed_at=None
     )
     Invitation.objects.bulk_create([Invitation(course=course, email=email, invited_at=now) for email in result.invited])
+    progress_changed(*(user.pk for user in result.enrolled))
     return result

@@ -3,6 +3,7 @@
 from django.db import IntegrityError
 from django.utils import timezone
 
+from lessons.caching import progress_changed
 from lessons.models import Lesson, LessonProgress, LessonStatus
 
 
@@ -13,6 +14,7 @@ def lesson_visit(*, user, lesson: Lesson) -> LessonProgress:
     if not created:
         LessonProgress.objects.filter(pk=progress.pk).update(last_viewed_at=now)
         progress.last_viewed_at = now
+    progress_changed(user.pk)
     return progress
 
 
@@ -31,6 +33,7 @@ def lesson_complete(*, user, lesson: Lesson) -> LessonProgress:
         else:
             # A racing request completed it first: keep its completion time.
             progress.refresh_from_db(fields=["status", "completed_at"])
+        progress_changed(user.pk)
     return progress
 
 

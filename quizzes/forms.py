@@ -10,12 +10,70 @@ CHOOSE = ("", _("Choose…"))
 
 
 @dataclass
+class AnswerOption:
+    value: str
+    label: str
+    selected: bool
+    id: str
+
+
+@dataclass
+class AnswerField:
+    """One input of a question, ready for quizzes/_answer_fields.html to draw with plain markup.
+
+    An attempt page has dozens of choices; drawing each through a widget template (or a crispy-forms
+    field template) cost about two thirds of the page, so the page's one template draws them all.
+    """
+
+    kind: str  # "radio", "checkbox", "select" or "text"
+    name: str
+    id: str
+    label: str
+    value: str
+    options: list[AnswerOption]
+    errors: list[str]
+    max_length: int | None = None
+
+
+def answer_field(bound: forms.BoundField) -> AnswerField:
+    """The plain description of one bound answer field: its kind, current value, options and errors."""
+    field, value = bound.field, bound.value()
+    widget_kind = {
+        forms.RadioSelect: "radio",
+        forms.CheckboxSelectMultiple: "checkbox",
+        forms.Select: "select",
+    }.get(type(field.widget), "text")
+    options = []
+    if widget_kind != "text":
+        chosen = {str(item) for item in value} if isinstance(value, list | tuple) else {str(value or "")}
+        options = [
+            AnswerOption(value=str(key), label=str(label), selected=str(key) in chosen, id=f"{bound.auto_id}_{index}")
+            for index, (key, label) in enumerate(field.choices)
+        ]
+    return AnswerField(
+        kind=widget_kind,
+        name=bound.html_name,
+        id=bound.auto_id,
+        label=str(field.label),
+        value="" if value is None or widget_kind != "text" else str(value),
+        options=options,
+        errors=list(bound.errors),
+        max_length=getattr(field, "max_length", None),
+    )
+
+
+@dataclass
 class QuestionFields:
     """One question of the attempt page: its number, snapshot and bound form fields."""
 
     position: int
     snapshot: dict
-    fields: list
+    fields: list[forms.BoundField]
+
+    @property
+    def inputs(self) -> list[AnswerField]:
+        """The fields as the page draws them."""
+        return [answer_field(bound) for bound in self.fields]
 
 
 class AttemptForm(forms.Form):

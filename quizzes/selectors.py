@@ -117,16 +117,25 @@ def quiz_result(*, quiz: Quiz, attempts: list[Attempt]) -> QuizResult:
     return result
 
 
-def attempt_get(*, course: Course, attempt_id: int, user) -> Attempt:
-    """The user's own attempt in this course, with its questions; anyone else's is a 404."""
+def attempt_get(*, course: Course, attempt_id: int, user, quizzes: dict[int, Quiz] | None = None) -> Attempt:
+    """The user's own attempt in this course, with its questions; anyone else's is a 404.
+
+    Two queries (the attempt with its quiz, lesson and module; its slots). A caller that already holds the
+    course's quizzes by id passes them, and the attempt row is read alone.
+    """
+    attempts = Attempt.objects.prefetch_related("slots")
+    if quizzes is not None:
+        attempts = attempts.filter(quiz_id__in=quizzes)
+    else:
+        attempts = attempts.select_related("quiz__lesson__module").defer(
+            *(f"quiz__lesson__{name}" for name in HEAVY_LESSON_FIELDS)
+        ).filter(quiz__course=course)
     try:
-        attempt = (
-            Attempt.objects.select_related("quiz__lesson__module")
-            .prefetch_related("slots")
-            .get(pk=attempt_id, user=user, quiz__course=course)
-        )
+        attempt = attempts.get(pk=attempt_id, user=user)
     except Attempt.DoesNotExist:
         raise Http404("No such attempt.") from None
+    if quizzes is not None:
+        attempt.quiz = quizzes[attempt.quiz_id]
     attempt.quiz.course = course
     if attempt.quiz.lesson:
         attempt.quiz.lesson.course = course

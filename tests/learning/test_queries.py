@@ -63,11 +63,15 @@ def db_session_client(client, student, settings):
 
 
 def test_outline_query_count_is_pinned(db_session_client, student, django_assert_num_queries):
-    """Session, user, course, the student's enrolment (12 since the class roster), modules, lessons, progress,
-    quizzes, attempts, quiz and review answers for mastery, reviews due."""
+    """A first visit: session, user, the course by its slug, its structure (modules, lessons, quizzes), the
+    student's standing (progress, attempts, quiz and review answers for mastery, review cards, enrolment).
+    Every later visit until something changes: session and user only, like any logged-in page."""
     course, _ = build_course("pinned", 12, student)
+    url = reverse("learning:outline", kwargs={"course_slug": course.slug})
     with django_assert_num_queries(12):
-        db_session_client.get(reverse("learning:outline", kwargs={"course_slug": course.slug}))
+        db_session_client.get(url)
+    with django_assert_num_queries(2):
+        db_session_client.get(url)
 
 
 def test_lesson_page_costs_the_same_for_3_and_60_lessons(student_client, student):
@@ -81,13 +85,24 @@ def test_lesson_page_costs_the_same_for_3_and_60_lessons(student_client, student
 
 
 def test_lesson_page_query_count_is_pinned(db_session_client, student, django_assert_num_queries):
-    """Session, user, course, enrolment read and (a first visit to an open course) its insert, lesson, key terms,
-    sources, sequence, quizzes, attempts, module order, progress read and touch, quiz and review answers for
-    mastery. The class roster added the two enrolment queries (14 before)."""
+    """A first visit: session, user, the course by its slug, its structure (modules, lessons, quizzes), the
+    student's standing (progress, attempts, quiz and review answers for mastery, review cards, enrolment), the
+    enrolment's insert (an open course), the lesson's body, key terms and sources, and the visit recorded
+    (read, savepoint, insert, release). Reading on to the next lesson: session, user, the standing again (the
+    first visit changed it), that lesson's body, key terms and sources, and its visit recorded. Opening the
+    lesson read last again writes nothing: session, user and the standing the visit before changed; then
+    session and user only."""
     _, lessons = build_course("pinned", 12, student)
-    url = lessons[4].get_absolute_url()
-    with django_assert_num_queries(16):
-        db_session_client.get(url)
+    first, second = lessons[4].get_absolute_url(), lessons[7].get_absolute_url()
+    with django_assert_num_queries(19):
+        db_session_client.get(first)
+    with django_assert_num_queries(15):
+        db_session_client.get(second)
+    with django_assert_num_queries(8):
+        db_session_client.get(second)
+    with django_assert_num_queries(2):
+        db_session_client.get(second)
+    assert LessonProgress.objects.filter(user=student).count() == 2
 
 
 def _fresh_attempt(student, quiz):
