@@ -15,6 +15,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from fsrs import Card, Rating, Scheduler, State
 
+from certificates.selectors import course_lessons_left
 from certificates.services import certificate_issue_if_earned
 from learning.models import CalendarFeed, Enrolment, Invitation, Review, ReviewCard, new_feed_token
 from lessons.caching import progress_changed
@@ -39,7 +40,10 @@ def attempt_graded(attempt: Attempt) -> None:
         lesson_complete(user=attempt.user, lesson=attempt.quiz.lesson)
     if attempt.quiz.lesson_id is not None:
         review_cards_schedule(attempt=attempt)
-    certificate_issue_if_earned(user=attempt.user, course=attempt.quiz.course)
+    # Only a pass can newly complete a course (a fail completes no lesson and raises no quiz grade to its pass
+    # mark under any grading method), and only once no lesson is left: the full rules run only then.
+    if attempt.passed and not course_lessons_left(user=attempt.user, course=attempt.quiz.course):
+        certificate_issue_if_earned(user=attempt.user, course=attempt.quiz.course)
 
 
 def attempt_start(*, user, quiz: Quiz, now: datetime | None = None, rng=None) -> Attempt:
@@ -88,11 +92,11 @@ def lesson_open(*, user, lesson: Lesson, standing) -> LessonProgress:
     return lesson_visit(user=user, lesson=lesson)
 
 
-def lesson_mark_complete(*, user, lesson: Lesson) -> LessonProgress:
+def lesson_mark_complete(*, user, lesson: Lesson) -> None:
     """A student's own "mark complete", allowed only for lessons without a quiz (passing the quiz completes those)."""
     if Quiz.objects.filter(lesson=lesson, is_published=True).exists():
         raise LessonCompletionRefused("Pass this lesson's quiz to complete it.")
-    return lesson_complete(user=user, lesson=lesson)
+    lesson_complete(user=user, lesson=lesson)
 
 
 # Day-based review: no same-day learning steps, and no random fuzz so a schedule can be tested and explained.
@@ -151,9 +155,15 @@ def review_cards_schedule(*, attempt: Attempt) -> None:
         else:
             changed.append(card)
         _schedule(card, review_rating(slot.mark or Decimal(0)), when)
-    ReviewCard.objects.bulk_create(new)
-    ReviewCard.objects.bulk_update(
-        changed, ["state", "step", "stability", "difficulty", "due", "last_review", "reviews"]
+    # New and rescheduled cards in one statement (INSERT ... ON CONFLICT DO UPDATE on the student and question);
+    # without their ids, bulk_create would write the rescheduled ones in a second statement.
+    for card in changed:
+        card.pk = None
+    ReviewCard.objects.bulk_create(
+        new + changed,
+        update_conflicts=True,
+        unique_fields=["user", "question"],
+        update_fields=["state", "step", "stability", "difficulty", "due", "last_review", "reviews"],
     )
     progress_changed(attempt.user_id)
 

@@ -18,23 +18,34 @@ def lesson_visit(*, user, lesson: Lesson) -> LessonProgress:
     return progress
 
 
-def lesson_complete(*, user, lesson: Lesson) -> LessonProgress:
-    """Mark a lesson completed for a student; completing twice keeps the first completion time."""
+def lesson_complete(*, user, lesson: Lesson) -> None:
+    """Mark a lesson completed for a student; completing twice keeps the first completion time.
+
+    One query when the student has opened the lesson (an update of a row not yet completed), two when not
+    (and the row is inserted completed); a row already completed, or completed meanwhile by a racing
+    request, keeps its completion time.
+    """
     now = timezone.now()
-    progress, _ = _progress_get_or_create(user=user, lesson=lesson, defaults={"last_viewed_at": now})
-    if progress.status != LessonStatus.COMPLETED:
-        updated = (
-            LessonProgress.objects.filter(pk=progress.pk)
-            .exclude(status=LessonStatus.COMPLETED)
-            .update(status=LessonStatus.COMPLETED, completed_at=now)
+    updated = (
+        LessonProgress.objects.filter(user=user, lesson=lesson)
+        .exclude(status=LessonStatus.COMPLETED)
+        .update(status=LessonStatus.COMPLETED, completed_at=now)
+    )
+    if not updated:
+        LessonProgress.objects.bulk_create(
+            [
+                LessonProgress(
+                    user=user,
+                    lesson=lesson,
+                    status=LessonStatus.COMPLETED,
+                    started_at=now,
+                    last_viewed_at=now,
+                    completed_at=now,
+                )
+            ],
+            ignore_conflicts=True,
         )
-        if updated:
-            progress.status, progress.completed_at = LessonStatus.COMPLETED, now
-        else:
-            # A racing request completed it first: keep its completion time.
-            progress.refresh_from_db(fields=["status", "completed_at"])
-        progress_changed(user.pk)
-    return progress
+    progress_changed(user.pk)
 
 
 def _progress_get_or_create(*, user, lesson: Lesson, defaults: dict) -> tuple[LessonProgress, bool]:
