@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Exists, Max, OuterRef, Prefetch, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -21,7 +21,7 @@ from lessons.caching import CACHE_SECONDS, versions
 from lessons.models import Course, EnrolmentPolicy, KeyTerm, Lesson, LessonProgress, LessonStatus, Module
 from lessons.selectors import LessonStatusMixin
 from quizzes.models import Attempt, AttemptQuestion, Question, Quiz
-from quizzes.selectors import HEAVY_LESSON_FIELDS, QuizResult
+from quizzes.selectors import QuizResult
 
 
 def enrolment_get(*, user, course: Course) -> Enrolment | None:
@@ -71,9 +71,7 @@ def _course_structure_build(course: Course) -> CourseStructure:
         .in_reading_order()
         .only("id", "slug", "title", "summary", "position", "is_published", "word_count", "module_id", "course_id")
     )
-    quizzes = list(
-        Quiz.objects.filter(course=course).order_by("kind", "id").defer("loaded_state", "blueprint")
-    )
+    quizzes = list(Quiz.objects.filter(course=course).order_by("kind", "id").defer("loaded_state", "blueprint"))
     by_module = {module.pk: module for module in modules}
     by_lesson = {lesson.pk: lesson for lesson in lessons}
     for module in modules:

@@ -18,8 +18,8 @@ from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -165,9 +165,7 @@ def lesson_detail(request, course_slug, lesson_slug):
     else:
         progress = services.lesson_open(user=request.user, lesson=page.lesson, standing=standing)
     complete_form = LessonCompleteForm(
-        action=reverse(
-            "learning:lesson_complete", kwargs={"course_slug": view.course.slug, "lesson_slug": lesson_slug}
-        )
+        action=reverse("learning:lesson_complete", kwargs={"course_slug": view.course.slug, "lesson_slug": lesson_slug})
     )
     return render(
         request,
@@ -231,7 +229,7 @@ def quiz_detail(request, course_slug, quiz_slug):
 @login_required
 @enrolment_required
 def quiz_start(request, course_slug, quiz_slug):
-    course, quiz = _open_quiz(request, course_slug, quiz_slug)
+    _course, quiz = _open_quiz(request, course_slug, quiz_slug)
     if request.method != "POST":
         # A GET here (e.g. the redirect after logging in) lands on the quiz page, where the start button is.
         return redirect(quiz)

@@ -127,9 +127,11 @@ def attempt_get(*, course: Course, attempt_id: int, user, quizzes: dict[int, Qui
     if quizzes is not None:
         attempts = attempts.filter(quiz_id__in=quizzes)
     else:
-        attempts = attempts.select_related("quiz__lesson__module").defer(
-            *(f"quiz__lesson__{name}" for name in HEAVY_LESSON_FIELDS)
-        ).filter(quiz__course=course)
+        attempts = (
+            attempts.select_related("quiz__lesson__module")
+            .defer(*(f"quiz__lesson__{name}" for name in HEAVY_LESSON_FIELDS))
+            .filter(quiz__course=course)
+        )
     try:
         attempt = attempts.get(pk=attempt_id, user=user)
     except Attempt.DoesNotExist:

@@ -194,8 +194,10 @@ def _attempt_lock(pk: int) -> Attempt:
         .order_by("position")
     )
     if not slots:
-        return Attempt.objects.select_for_update(of=("self",)).select_related("quiz__lesson", "quiz__course", "user").get(
-            pk=pk
+        return (
+            Attempt.objects.select_for_update(of=("self",))
+            .select_related("quiz__lesson", "quiz__course", "user")
+            .get(pk=pk)
         )
     attempt = slots[0].attempt
     for slot in slots:
