@@ -47,6 +47,16 @@ def versions(*, course_id: int, user_id: int | None) -> tuple[str, str]:
     return found[keys[0]], (found[keys[1]] if user_id else "")
 
 
+def catalog_version() -> str:
+    """The version of the list of courses (titles, summaries, published flags, enrolment policies)."""
+    return versions(course_id=0, user_id=None)[0]
+
+
+def catalog_changed() -> None:
+    """A course row changed: the catalog is drawn again."""
+    _bump([_course_key(0)])
+
+
 def course_changed(*course_ids: int) -> None:
     """The content of these courses (structure, lessons, quizzes, key terms, sources) changed."""
     _bump([_course_key(course_id) for course_id in set(course_ids) if course_id])

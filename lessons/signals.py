@@ -6,13 +6,14 @@ Writes that bypass model signals (QuerySet.update, bulk_create) call lessons.cac
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from lessons.caching import course_changed, progress_changed
+from lessons.caching import catalog_changed, course_changed, progress_changed
 from lessons.models import Course, KeyTerm, Lesson, LessonProgress, Module, Source
 
 
 @receiver([post_save, post_delete], sender=Course)
 def course_saved(sender, instance, **kwargs):
     course_changed(instance.pk)
+    catalog_changed()
 
 
 @receiver([post_save, post_delete], sender=Module)

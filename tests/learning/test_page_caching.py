@@ -154,3 +154,24 @@ def test_a_quiz_added_to_a_lesson_shows_on_the_outline_and_the_lesson(student_cl
     make_question(lesson)
     assert "Take the quiz" in student_client.get(lesson.get_absolute_url()).text
     assert f'data-testid="quiz-{lesson.slug}"' in outline(student_client, lesson.course)
+
+
+def test_the_visitors_catalog_shows_a_course_change_at_once(client, course):
+    """The catalog visitors see is cached; a course published, renamed or drafted shows on the next visit."""
+    course.is_published = False
+    course.save()
+    assert course.title not in client.get(reverse("lessons:catalog")).text
+    course.is_published, course.title = True, "Diplomacy, second edition"
+    course.save()
+    assert "Diplomacy, second edition" in client.get(reverse("lessons:catalog")).text
+
+
+def test_a_students_catalog_is_never_served_from_the_visitors_copy(client, student, course):
+    """A visitor's cached catalog has no enrol buttons; a student's has them, with a working CSRF token."""
+    assert "Enrol" not in client.get(reverse("lessons:catalog")).text
+    student_client = Client(enforce_csrf_checks=True)
+    student_client.force_login(student)
+    html = student_client.get(reverse("lessons:catalog")).text
+    token = html.split('name="csrfmiddlewaretoken" value="', 2)[2].split('"', 1)[0]
+    url = reverse("learning:enrol", kwargs={"course_slug": course.slug})
+    assert student_client.post(url, {"csrfmiddlewaretoken": token}).status_code == HTTPStatus.FOUND
