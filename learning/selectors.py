@@ -225,16 +225,17 @@ def _standing_build(*, course: Course, user) -> Standing:
     )
 
 
-def student_standing(*, view: CourseView, user) -> Standing:
+def student_standing(*, view: CourseView, user, build: bool = True) -> Standing | None:
     """The student's standing in the course, cached per (content, progress) version; empty for visitors.
 
     Six queries when not cached (progress, attempts, mastery's two, review cards, enrolment), none when cached.
+    With `build` off, a standing not cached is None (for a page that can do with less than all of it).
     """
     if not user.is_authenticated:
         return Standing(mastery=CourseMastery(objectives={}, modules={}))
     key = f"standing:{view.course.pk}:{user.pk}:{view.course_version}:{view.progress_version}"
     standing = cache.get(key)
-    if standing is None:
+    if standing is None and build:
         standing = _standing_build(course=view.course, user=user)
         cache.set(key, standing, CACHE_SECONDS)
     return standing

@@ -125,11 +125,15 @@ def enrol(request, course_slug):
     return redirect(course)
 
 
-def _open_course(request, course_slug):
-    """The course (404 if hidden), the student's cached standing, and their enrolment ensured (403 if refused)."""
+def _open_course(request, course_slug, *, standing_needed: bool = True):
+    """The course (404 if hidden), the student's cached standing, and their enrolment ensured (403 if refused).
+
+    A page that needs the standing only for the enrolment takes it when cached and else reads the enrolment alone.
+    """
     view = selectors.course_open(slug=course_slug, user=request.user)
-    standing = selectors.student_standing(view=view, user=request.user)
-    services.enrolment_ensure(user=request.user, course=view.course, known=standing.enrolment)
+    standing = selectors.student_standing(view=view, user=request.user, build=standing_needed)
+    known = standing.enrolment if standing else None
+    services.enrolment_ensure(user=request.user, course=view.course, known=known)
     return view, standing
 
 
@@ -252,7 +256,7 @@ MAX_PENDING_BYTES = 64 * 1024
 def attempt_detail(request, course_slug, attempt_id):
     if not request.user.is_authenticated:
         return _keep_answers_for_login(request, attempt_id)
-    view, _standing = _open_course(request, course_slug)
+    view, _standing = _open_course(request, course_slug, standing_needed=False)
     course = view.course
     quizzes = {quiz.pk: quiz for quiz in view.structure.quizzes}
     attempt = quiz_selectors.attempt_get(course=course, attempt_id=attempt_id, user=request.user, quizzes=quizzes)

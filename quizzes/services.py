@@ -239,7 +239,7 @@ def attempt_save(
     if attempt_close_if_overdue(attempt=attempt, now=now, on_graded=on_graded):
         raise AttemptClosed(_("Time ran out: these answers came after the deadline and were not counted."))
     with transaction.atomic():
-        attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        attempt = _attempt_lock(attempt.pk)
         if not attempt.is_open:
             raise AttemptClosed(_("This attempt is already finished; your answers were not changed."))
         _store_responses(attempt, responses)
