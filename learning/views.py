@@ -71,11 +71,20 @@ def search(request, course_slug):
 
 
 def glossary(request, course_slug):
-    """Key terms A-Z with their lessons; a lesson in a locked module is named, not linked."""
-    course = course_get(slug=course_slug, user=request.user)
-    terms = course_glossary(course=course, user=request.user)
-    locks, _results = selectors.course_locks_for(course=course, user=request.user)
-    context = {"course": course, "terms": terms, "locked_module_ids": locks.locked_module_ids}
+    """Key terms A-Z with their lessons; a lesson in a locked module is named, not linked.
+
+    The list is cached per course version and set of locked modules: terms are read (and each lesson's
+    address reversed) only when that changes.
+    """
+    view = selectors.course_open(slug=course_slug, user=request.user)
+    course = view.course
+    locks, _results = selectors.course_view_locks(view=view, user=request.user)
+    context = {
+        "course": course,
+        "terms": SimpleLazyObject(lambda: course_glossary(course=course, user=request.user)),
+        "locked_module_ids": locks.locked_module_ids,
+        "glossary_key": (view.course_version, request.user.is_staff, sorted(locks.locked_module_ids)),
+    }
     return render(request, "lessons/glossary.html", context)
 
 

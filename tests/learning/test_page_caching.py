@@ -9,7 +9,7 @@ from django.urls import reverse
 from learning.models import Enrolment
 from learning.services import enrolment_remove
 from lessons.models import LessonProgress, LessonStatus
-from tests.factories import QuizFactory, UserFactory, make_question
+from tests.factories import LessonFactory, ModuleFactory, QuizFactory, UserFactory, make_question
 from tests.learning.test_quiz_pages import form_values, start
 
 pytestmark = pytest.mark.django_db
@@ -175,3 +175,19 @@ def test_a_students_catalog_is_never_served_from_the_visitors_copy(client, stude
     token = html.split('name="csrfmiddlewaretoken" value="', 2)[2].split('"', 1)[0]
     url = reverse("learning:enrol", kwargs={"course_slug": course.slug})
     assert student_client.post(url, {"csrfmiddlewaretoken": token}).status_code == HTTPStatus.FOUND
+
+
+def test_the_glossary_shows_a_new_key_term_and_an_unlocked_module_at_once(student_client, quiz):
+    """The cached glossary follows the content and, with sequential modules, the student's locks."""
+    course = quiz.course
+    course.sequential_modules = True
+    course.save()
+    later = LessonFactory(module=ModuleFactory(course=course, slug="further", position=2), title="Summits")
+    later.key_terms.create(term="Summitry", definition="Diplomacy by meetings of leaders.")
+    url = reverse("learning:glossary", kwargs={"course_slug": course.slug})
+    assert "Summits, locked" in student_client.get(url).text
+    quiz.lesson.key_terms.create(term="Agrément", definition="A host state's consent to an envoy.")
+    assert "Agrément" in student_client.get(url).text
+    attempt = start(student_client, quiz)
+    student_client.post(attempt.get_absolute_url(), {**form_values(attempt), "submit": ""})
+    assert f'<a href="{later.get_absolute_url()}">Summits</a>' in student_client.get(url).text
