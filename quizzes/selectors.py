@@ -56,32 +56,6 @@ class QuizResult:
         return self.open_attempt_id is not None or self.attempts_left != 0
 
 
-def course_quiz_results(*, course: Course, user) -> dict[int, QuizResult]:
-    """Every quiz of the course the user may see, keyed by quiz id, with their standing. Two queries."""
-    # Only the lesson's keys are needed here; its body and rendered HTML would make this the page's heaviest query.
-    quizzes = (
-        Quiz.objects.visible_to(user)
-        .filter(course=course)
-        .select_related("lesson")
-        .defer("loaded_state", *(f"lesson__{name}" for name in HEAVY_LESSON_FIELDS))
-    )
-    results = {quiz.pk: QuizResult(quiz=quiz) for quiz in quizzes}
-    if user.is_authenticated and results:
-        attempts = (
-            Attempt.objects.filter(user=user, quiz_id__in=results)
-            .order_by("quiz_id", "number")
-            .values_list("quiz_id", "id", "status", "score")
-        )
-        for quiz_id, attempt_id, status, score in attempts:
-            result = results[quiz_id]
-            result.attempts_used += 1
-            if status == Attempt.Status.FINISHED:
-                result.scores.append(score)
-            else:
-                result.open_attempt_id = attempt_id
-    return results
-
-
 def quiz_get(*, course: Course, slug: str, user) -> Quiz:
     """A quiz the user may see, or 404."""
     try:
@@ -100,10 +74,6 @@ def quiz_attempts(*, quiz: Quiz, user) -> list[Attempt]:
     for attempt in attempts:
         attempt.quiz = quiz
     return attempts
-
-
-def quiz_open_attempts(*, quiz: Quiz, user) -> list[Attempt]:
-    return list(Attempt.objects.filter(quiz=quiz, user=user, status=Attempt.Status.IN_PROGRESS))
 
 
 def quiz_result(*, quiz: Quiz, attempts: list[Attempt]) -> QuizResult:
