@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef
+
 from lessons.models import Course, Lesson, LessonProgress, LessonStatus
 from quizzes.models import Attempt, Quiz
 from quizzes.selectors import quiz_grade
@@ -24,6 +26,16 @@ class CourseCompletion:
             and self.quizzes_passed == self.quizzes_total
             and (self.final_exam_passed or not self.has_final_exam)
         )
+
+
+def course_lessons_left(*, course: Course, user) -> bool:
+    """Whether some lesson a student sees in the course is not completed yet: one query, a cheap "not yet"."""
+    completed = LessonProgress.objects.filter(lesson=OuterRef("pk"), user=user, status=LessonStatus.COMPLETED)
+    return (
+        Lesson.objects.filter(course=course, is_published=True, module__is_published=True, course__is_published=True)
+        .filter(~Exists(completed))
+        .exists()
+    )
 
 
 def course_completion(*, course: Course, user) -> CourseCompletion:

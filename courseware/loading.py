@@ -7,6 +7,7 @@ from django.db import transaction
 from courseware.content import LessonData, ModuleData, read_course
 from courseware.quiz_loading import quizzes_load, read_quizzes
 from courseware.sync import LoadReport, sync_row
+from lessons.caching import course_changed
 from lessons.models import Course, KeyTerm, Lesson, Module, Source
 
 
@@ -125,6 +126,8 @@ def course_load(*, folder: Path, force: bool = False) -> LoadReport:
                 module, lessons.get(lesson_data.slug), lesson_data, position, sources, force, report
             )
     quizzes_load(course=course, data=quizzes, lessons=lessons, force=force, report=report)
+    # Key terms and choices are bulk-written, which sends no signals: the course's cached pages go here.
+    course_changed(course.pk)
     return report
 
 

@@ -333,7 +333,8 @@ class Choice(models.Model):
     position = models.PositiveIntegerField(_("position"), default=0)
 
     class Meta:
-        ordering = ["question", "position", "id"]
+        # By the key column, not the relation: ordering by `question` would join every table of its ordering.
+        ordering = ["question_id", "position", "id"]
         verbose_name = _("choice")
         verbose_name_plural = _("choices")
         constraints = [
@@ -407,7 +408,8 @@ class AttemptQuestion(models.Model):
     mark = models.DecimalField(max_digits=8, decimal_places=7, null=True, blank=True)
 
     class Meta:
-        ordering = ["attempt", "position"]
+        # By the key column, not the relation: ordering by `attempt` would join quiz, course, lesson and module.
+        ordering = ["attempt_id", "position"]
         constraints = [
             models.UniqueConstraint(fields=["attempt", "position"], name="attempt_slot_position_unique"),
             models.CheckConstraint(condition=Q(mark__gte=0, mark__lte=1) | Q(mark__isnull=True), name="slot_mark_0_1"),

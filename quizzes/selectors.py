@@ -56,32 +56,6 @@ class QuizResult:
         return self.open_attempt_id is not None or self.attempts_left != 0
 
 
-def course_quiz_results(*, course: Course, user) -> dict[int, QuizResult]:
-    """Every quiz of the course the user may see, keyed by quiz id, with their standing. Two queries."""
-    # Only the lesson's keys are needed here; its body and rendered HTML would make this the page's heaviest query.
-    quizzes = (
-        Quiz.objects.visible_to(user)
-        .filter(course=course)
-        .select_related("lesson")
-        .defer("loaded_state", *(f"lesson__{name}" for name in HEAVY_LESSON_FIELDS))
-    )
-    results = {quiz.pk: QuizResult(quiz=quiz) for quiz in quizzes}
-    if user.is_authenticated and results:
-        attempts = (
-            Attempt.objects.filter(user=user, quiz_id__in=results)
-            .order_by("quiz_id", "number")
-            .values_list("quiz_id", "id", "status", "score")
-        )
-        for quiz_id, attempt_id, status, score in attempts:
-            result = results[quiz_id]
-            result.attempts_used += 1
-            if status == Attempt.Status.FINISHED:
-                result.scores.append(score)
-            else:
-                result.open_attempt_id = attempt_id
-    return results
-
-
 def quiz_get(*, course: Course, slug: str, user) -> Quiz:
     """A quiz the user may see, or 404."""
     try:
@@ -102,10 +76,6 @@ def quiz_attempts(*, quiz: Quiz, user) -> list[Attempt]:
     return attempts
 
 
-def quiz_open_attempts(*, quiz: Quiz, user) -> list[Attempt]:
-    return list(Attempt.objects.filter(quiz=quiz, user=user, status=Attempt.Status.IN_PROGRESS))
-
-
 def quiz_result(*, quiz: Quiz, attempts: list[Attempt]) -> QuizResult:
     """A student's standing on a quiz from their attempts (oldest first)."""
     result = QuizResult(quiz=quiz, attempts_used=len(attempts))
@@ -117,16 +87,27 @@ def quiz_result(*, quiz: Quiz, attempts: list[Attempt]) -> QuizResult:
     return result
 
 
-def attempt_get(*, course: Course, attempt_id: int, user) -> Attempt:
-    """The user's own attempt in this course, with its questions; anyone else's is a 404."""
-    try:
-        attempt = (
-            Attempt.objects.select_related("quiz__lesson__module")
-            .prefetch_related("slots")
-            .get(pk=attempt_id, user=user, quiz__course=course)
+def attempt_get(*, course: Course, attempt_id: int, user, quizzes: dict[int, Quiz] | None = None) -> Attempt:
+    """The user's own attempt in this course, with its questions; anyone else's is a 404.
+
+    Two queries (the attempt with its quiz, lesson and module; its slots). A caller that already holds the
+    course's quizzes by id passes them, and the attempt row is read alone.
+    """
+    attempts = Attempt.objects.prefetch_related("slots")
+    if quizzes is not None:
+        attempts = attempts.filter(quiz_id__in=quizzes)
+    else:
+        attempts = (
+            attempts.select_related("quiz__lesson__module")
+            .defer(*(f"quiz__lesson__{name}" for name in HEAVY_LESSON_FIELDS))
+            .filter(quiz__course=course)
         )
+    try:
+        attempt = attempts.get(pk=attempt_id, user=user)
     except Attempt.DoesNotExist:
         raise Http404("No such attempt.") from None
+    if quizzes is not None:
+        attempt.quiz = quizzes[attempt.quiz_id]
     attempt.quiz.course = course
     if attempt.quiz.lesson:
         attempt.quiz.lesson.course = course

@@ -182,14 +182,31 @@ def attempt_start(
 
 
 def _attempt_lock(pk: int) -> Attempt:
-    # Everything grading and its follow-up read, in two queries: the slots are fetched once and
-    # shared by storing, marking and the caller's on_graded.
-    return (
-        Attempt.objects.select_for_update(of=("self",))
-        .select_related("quiz__lesson", "quiz__course", "user")
-        .prefetch_related("slots")
-        .get(pk=pk)
+    """The attempt locked FOR UPDATE, with its quiz, lesson, course, user and slots, in one query.
+
+    The slots are read with the attempt joined to each (only the attempt row is locked, as before), then
+    shared by storing, marking and the caller's on_graded through `attempt.slots.all()`.
+    """
+    slots = list(
+        AttemptQuestion.objects.select_for_update(of=("attempt",))
+        .select_related("attempt__quiz__lesson", "attempt__quiz__course", "attempt__user")
+        .filter(attempt_id=pk)
+        .order_by("position")
     )
+    if not slots:
+        return (
+            Attempt.objects.select_for_update(of=("self",))
+            .select_related("quiz__lesson", "quiz__course", "user")
+            .get(pk=pk)
+        )
+    attempt = slots[0].attempt
+    for slot in slots:
+        slot.attempt = attempt
+    # Stored the way prefetch_related("slots") stores them, so attempt.slots.all() reads them without a query.
+    prefetched = attempt.slots.all()
+    prefetched._result_cache, prefetched._prefetch_done = slots, True
+    attempt._prefetched_objects_cache = {"slots": prefetched}
+    return attempt
 
 
 def _is_overdue(attempt: Attempt, now: datetime) -> bool:
@@ -222,14 +239,16 @@ def attempt_save(
     if attempt_close_if_overdue(attempt=attempt, now=now, on_graded=on_graded):
         raise AttemptClosed(_("Time ran out: these answers came after the deadline and were not counted."))
     with transaction.atomic():
-        attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        attempt = _attempt_lock(attempt.pk)
         if not attempt.is_open:
             raise AttemptClosed(_("This attempt is already finished; your answers were not changed."))
         _store_responses(attempt, responses)
     return attempt
 
 
-@transaction.atomic
+# A transaction of its own when called from a view; inside a caller's transaction it adds no savepoint (a
+# failure then rolls back the caller's transaction whole, and the two savepoint queries are saved).
+@transaction.atomic(savepoint=False)
 def attempt_submit(
     *,
     attempt: Attempt,
