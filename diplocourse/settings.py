@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "reports",
     "courseware",
     "accounts",
+    "marking",
 ]
 
 MIDDLEWARE = [

@@ -20,8 +20,8 @@ from learning.models import CalendarFeed, Enrolment, Invitation, Review, ReviewC
 from lessons.models import EnrolmentPolicy, Lesson, LessonProgress
 from lessons.services import lesson_complete
 from quizzes import services as quiz_services
-from quizzes.grading import grade_response
-from quizzes.models import Attempt, Question, Quiz
+from quizzes.grading import grade_response, is_hand_marked
+from quizzes.models import Attempt, AttemptQuestion, Question, Quiz
 
 
 class LessonCompletionRefused(Exception):
@@ -74,6 +74,28 @@ def question_regrade(*, question: Question) -> int:
     return quiz_services.question_regrade(question=question, on_graded=attempt_graded)
 
 
+def slot_mark(
+    *,
+    slot_id: int,
+    marker,
+    levels: dict[str, int],
+    comment: str = "",
+    seen_marked_at: datetime | None = None,
+    now: datetime | None = None,
+) -> AttemptQuestion:
+    """Record a marker's mark on a written answer; the attempt's last mark grades it, with the same
+    follow-up as a submit (completion, review cards, certificate)."""
+    return quiz_services.slot_mark(
+        slot_id=slot_id,
+        marker=marker,
+        levels=levels,
+        comment=comment,
+        seen_marked_at=seen_marked_at,
+        now=now,
+        on_graded=attempt_graded,
+    )
+
+
 def lesson_mark_complete(*, user, lesson: Lesson) -> LessonProgress:
     """A student's own "mark complete", allowed only for lessons without a quiz (passing the quiz completes those)."""
     if Quiz.objects.filter(lesson=lesson, is_published=True).exists():
@@ -119,7 +141,8 @@ def review_cards_schedule(*, attempt: Attempt) -> None:
     old attempt does not count as a new review.
     """
     when = attempt.finished_at
-    slots = [slot for slot in attempt.slots.all() if slot.question_id is not None]
+    # A written answer cannot be asked again and marked on the review page: it never becomes a card.
+    slots = [slot for slot in attempt.slots.all() if slot.question_id is not None and not is_hand_marked(slot.snapshot)]
     cards = {
         card.question_id: card
         for card in ReviewCard.objects.filter(user=attempt.user, question_id__in=[slot.question_id for slot in slots])
