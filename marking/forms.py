@@ -46,14 +46,15 @@ class MarkingForm(forms.Form):
         self.fields["comment"] = comment
         self.fields["seen"] = seen
 
-    def clean_seen(self) -> datetime | None:
-        value = self.cleaned_data["seen"]
-        if not value:
-            return None
+    def clean(self):
+        cleaned = super().clean()
+        value = cleaned.get("seen") or ""
         try:
-            return datetime.fromisoformat(value)
+            cleaned["seen"] = datetime.fromisoformat(value) if value else None
         except ValueError:
+            # A hidden field: the error goes at the top of the form, where the marker sees it.
             raise forms.ValidationError(_("The form was damaged; open the answer again."), code="bad_seen") from None
+        return cleaned
 
     def levels(self) -> dict[str, int]:
         return {str(criterion["id"]): self.cleaned_data[f"criterion_{criterion['id']}"] for criterion in self.rubric}

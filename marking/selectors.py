@@ -12,6 +12,7 @@ from django.utils.crypto import salted_hmac
 from lessons.models import Course
 from lessons.permissions import INSTRUCTORS
 from quizzes.models import Attempt, AttemptQuestion, Quiz
+from quizzes.selectors import written_waiting_count
 
 SUBMITTED = (Attempt.Status.FINISHED, Attempt.Status.AWAITING_MARKING)
 WRITTEN = Q(snapshot__qtype="written")
@@ -82,12 +83,7 @@ def marking_overview(*, course: Course | None = None) -> list[QuizWaiting]:
 
 def waiting_count(*, quiz: Quiz | None = None, course: Course | None = None) -> int:
     """Written answers waiting for a marker, in one quiz, one course or everywhere. One query."""
-    slots = _written_slots().filter(marked_at__isnull=True)
-    if quiz is not None:
-        slots = slots.filter(attempt__quiz=quiz)
-    if course is not None:
-        slots = slots.filter(attempt__quiz__course=course)
-    return slots.count()
+    return written_waiting_count(quiz=quiz, course=course)
 
 
 @dataclass

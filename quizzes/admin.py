@@ -10,8 +10,18 @@ from lessons.admin import ContentAdmin, PublishActionsMixin
 from lessons.models import Course
 from quizzes.gift import MAX_ANSWERS
 from quizzes.linting import RULES
-from quizzes.models import Attempt, AttemptQuestion, Choice, Question, QuestionLevel, QuestionType, Quiz
-from quizzes.selectors import course_question_findings, exam_blueprint_coverage
+from quizzes.models import (
+    Attempt,
+    AttemptQuestion,
+    Choice,
+    Question,
+    QuestionLevel,
+    QuestionType,
+    Quiz,
+    RubricCriterion,
+    RubricLevel,
+)
+from quizzes.selectors import course_question_findings, exam_blueprint_coverage, written_waiting_count
 from quizzes.validation import ChoiceSpec, choice_problems
 
 CHOICE_FIELDS_BY_TYPE = {
@@ -32,6 +42,10 @@ CHOICE_HELP = {
         "Each answer as 42, 42:0.5 (value and tolerance) or 40..44 (range), with its weight; * catches any other."
     ),
     QuestionType.DESCRIPTION: _("Text shown between questions and not marked; it has no choices."),
+    QuestionType.WRITTEN: _(
+        "Marked by hand: no choices. Give the rubric below (each criterion's levels on its own page, the lowest at "
+        "0 points), what a good answer covers in the explanation, and the word limits."
+    ),
 }
 
 
@@ -50,10 +64,11 @@ class QuizAdmin(PublishActionsMixin, ContentAdmin):
     list_select_related = ["course", "lesson"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["preview_link", "question_list", "blueprint_coverage"]
+    readonly_fields = ["preview_link", "question_list", "blueprint_coverage", "marking_link"]
     fieldsets = [
-        (None, {"fields": ["course", "kind", "lesson", "title", "slug", "is_published", "preview_link"]}),
+        (None, {"fields": ["course", "kind", "lesson", "module", "title", "slug", "is_published", "preview_link"]}),
         (_("Questions"), {"fields": ["question_list"]}),
+        (_("Written answers"), {"fields": ["anonymous_marking", "marking_link"]}),
         (
             _("Review options: what a student sees after an attempt"),
             {
@@ -80,6 +95,16 @@ class QuizAdmin(PublishActionsMixin, ContentAdmin):
             return "-"
         url = reverse("quizzes:preview", kwargs={"course_slug": quiz.course.slug, "quiz_slug": quiz.slug})
         return format_html('<a href="{}">{}</a>', url, _("Try this quiz as a student (nothing is recorded)"))
+
+    @admin.display(description=_("marking queue"))
+    def marking_link(self, quiz):
+        if not quiz.pk:
+            return "-"
+        url = reverse("marking:queue", kwargs={"course_slug": quiz.course.slug, "quiz_slug": quiz.slug})
+        waiting = written_waiting_count(quiz=quiz)
+        return format_html(
+            '<a href="{}">{}</a>', url, _("Mark written answers (%(count)d waiting)") % {"count": waiting}
+        )
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -230,6 +255,8 @@ class QuestionAdmin(ContentAdmin):
         "objective",
         "level",
         "variant_group",
+        "min_words",
+        "max_words",
         "position",
         "version",
     ]
@@ -276,9 +303,56 @@ class QuestionAdmin(ContentAdmin):
         """Called after a save changed the answer key (the version is already bumped); past marks stay."""
 
 
+class RubricCriterionInline(admin.StackedInline):
+    """A written question's rubric criteria; each criterion's levels are edited on its own page (change link)."""
+
+    model = RubricCriterion
+    extra = 0
+    fields = ["position", "title", "description", "levels_summary"]
+    readonly_fields = ["levels_summary"]
+    ordering = ["position", "id"]
+    show_change_link = True
+
+    @admin.display(description=_("levels"))
+    def levels_summary(self, criterion):
+        if not criterion.pk:
+            return _("Save, then open the criterion to add its levels.")
+        return ", ".join(str(level.points) for level in criterion.levels.all()) or _("none yet")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("levels")
+
+
+class RubricLevelInline(admin.TabularInline):
+    model = RubricLevel
+    extra = 0
+    fields = ["position", "points", "description"]
+    ordering = ["position", "points", "id"]
+
+
+@admin.register(RubricCriterion)
+class RubricCriterionAdmin(admin.ModelAdmin):
+    """A rubric criterion with its levels; reached from its written question's page."""
+
+    list_display = ["title", "question"]
+    list_select_related = ["question"]
+    search_fields = ["title", "question__key"]
+    fields = ["question", "position", "title", "description"]
+    raw_id_fields = ["question"]
+    inlines = [RubricLevelInline]
+
+    def has_module_permission(self, request):
+        # Edited from the question's page; no entry of its own in the admin index.
+        return False
+
+
+# A written question's rubric sits below its choices; registered here so the type-specific forms can reuse it.
+QuestionAdmin.inlines = [*QuestionAdmin.inlines, RubricCriterionInline]
+
+
 class AttemptQuestionInline(admin.TabularInline):
     model = AttemptQuestion
-    fields = ["position", "question", "response", "mark"]
+    fields = ["position", "question", "response", "mark", "marked_by", "marked_at", "marker_comment"]
     readonly_fields = fields
     extra = 0
     can_delete = False

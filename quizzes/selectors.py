@@ -17,7 +17,7 @@ from quizzes.grading import (
     word_count,
 )
 from quizzes.linting import Finding, lint_item_from_question, lint_items
-from quizzes.models import Attempt, GradingMethod, Question, QuestionLevel, Quiz
+from quizzes.models import Attempt, AttemptQuestion, GradingMethod, Question, QuestionLevel, Quiz
 
 SCORE_PLACES = Decimal("0.01")
 HEAVY_LESSON_FIELDS = ("body", "body_html", "sections", "objectives", "summary", "loaded_state")
@@ -129,6 +129,21 @@ def quiz_result(*, quiz: Quiz, attempts: list[Attempt]) -> QuizResult:
         else:
             result.scores.append(attempt.score)
     return result
+
+
+def written_waiting_count(*, quiz: Quiz | None = None, course: Course | None = None) -> int:
+    """Written answers of students waiting for a marker: in one quiz, one course, or everywhere. One query."""
+    slots = AttemptQuestion.objects.filter(
+        snapshot__qtype="written",
+        marked_at__isnull=True,
+        attempt__status=Attempt.Status.AWAITING_MARKING,
+        attempt__user__is_staff=False,
+    )
+    if quiz is not None:
+        slots = slots.filter(attempt__quiz=quiz)
+    if course is not None:
+        slots = slots.filter(attempt__quiz__course=course)
+    return slots.count()
 
 
 def attempt_get(*, course: Course, attempt_id: int, user) -> Attempt:
