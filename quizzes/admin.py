@@ -322,6 +322,23 @@ class RubricCriterionInline(admin.StackedInline):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("levels")
 
+    # Only a saved written question has a rubric: for any other, the inline (and its form data) is left out.
+    def has_view_permission(self, request, obj=None):
+        return _is_written(obj) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return _is_written(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return _is_written(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return _is_written(obj) and super().has_delete_permission(request, obj)
+
+
+def _is_written(question) -> bool:
+    return isinstance(question, Question) and question.qtype == QuestionType.WRITTEN
+
 
 class RubricLevelInline(admin.TabularInline):
     model = RubricLevel

@@ -285,7 +285,9 @@ def review_by_module(*, review: list[SlotReview]) -> list[ModuleScore]:
 
 def course_question_findings(*, course: Course) -> list[Finding]:
     """The question linter's findings over every question of a course (course-wide rules need them all)."""
-    questions = Question.objects.filter(course=course).select_related("lesson").prefetch_related("choices")
+    questions = (
+        Question.objects.filter(course=course).select_related("lesson").prefetch_related("choices", "criteria__levels")
+    )
     return lint_items(lint_item_from_question(question) for question in questions)
 
 
