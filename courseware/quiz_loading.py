@@ -64,6 +64,12 @@ class QuizzesData:
     exam_questions: list[tuple[GiftQuestion, str]] = field(default_factory=list)
 
 
+def quiz_keys(data: QuizzesData) -> set[str]:
+    """Every question key the GIFT files of a course use."""
+    keys = {gift.key for questions in data.questions.values() for gift in questions}
+    return keys | {gift.key for gift, _lesson in data.exam_questions}
+
+
 def tag_value(gift: GiftQuestion, prefix: str) -> str:
     """The value of the first `prefix...` tag of a question, or ""."""
     return next((tag.removeprefix(prefix) for tag in gift.tags if tag.startswith(prefix)), "")

@@ -42,6 +42,8 @@ class ModuleEntry:
     lessons: list[LessonEntry] = field(default_factory=list)
     locked: bool = False
     mastery: "Mastery | None" = None
+    # The module's written task, if it has one: a step of the course, never a lock on the next module.
+    task: QuizResult | None = None
 
     @property
     def completed_count(self) -> int:
@@ -70,14 +72,21 @@ class CourseOutline:
         return sum(module.completed_count for module in self.modules)
 
     @property
+    def tasks(self) -> list[QuizResult]:
+        return [module.task for module in self.modules if module.task]
+
+    @property
     def step_count(self) -> int:
-        """The course's one progress measure counts steps: each lesson, and the final exam if there is one."""
-        return self.lesson_count + bool(self.final_exam)
+        """The course's one progress measure counts steps: each lesson, each module's written task, and the
+        final exam if there is one."""
+        return self.lesson_count + len(self.tasks) + bool(self.final_exam)
 
     @property
     def steps_done(self) -> int:
-        """Lessons completed (passing a lesson's quiz completes it), and the final exam once passed."""
-        return self.completed_count + bool(self.final_exam and self.final_exam.passed)
+        """Lessons completed (passing a lesson's quiz completes it), written tasks passed (once marked), and the
+        final exam once passed."""
+        tasks_passed = sum(task.passed for task in self.tasks)
+        return self.completed_count + tasks_passed + bool(self.final_exam and self.final_exam.passed)
 
     @property
     def percent(self) -> int:
@@ -94,9 +103,15 @@ class CourseLocks:
     def lesson_locked(self, lesson: Lesson) -> bool:
         return lesson.module_id in self.locked_module_ids
 
+    def module_locked(self, module_id: int) -> bool:
+        return module_id in self.locked_module_ids
+
 
 def course_locks(*, course: Course, user, module_ids: list[int], results: dict[int, QuizResult]) -> CourseLocks:
-    """A module unlocks once every lesson quiz of the modules before it is passed; staff are never locked."""
+    """A module unlocks once every lesson quiz of the modules before it is passed; staff are never locked.
+
+    A module's written task never holds back the next module (it may wait days for a marker).
+    """
     if user.is_staff or not course.sequential_modules:
         return CourseLocks(locked_module_ids=set(), final_exam_locked=False)
     unpassed = {r.quiz.lesson.module_id for r in results.values() if r.quiz.lesson and not r.passed}
@@ -143,12 +158,15 @@ def course_outline(*, course: Course, user) -> CourseOutline:
     results = course_quiz_results(course=course, user=user)
     locks = course_locks(course=course, user=user, module_ids=[m.id for m in modules], results=results)
     quiz_by_lesson = {r.quiz.lesson_id: r for r in results.values() if r.quiz.lesson_id}
+    task_by_module = {r.quiz.module_id: r for r in results.values() if r.quiz.module_id}
     for result in results.values():
         result.quiz.course = course
     entries = []
     for module in modules:
         module.course = course
-        entry = ModuleEntry(module=module, locked=module.id in locks.locked_module_ids)
+        entry = ModuleEntry(
+            module=module, locked=module.id in locks.locked_module_ids, task=task_by_module.get(module.id)
+        )
         for lesson in module.lessons.all():
             lesson.course, lesson.module = course, module
             row = progress.get(lesson.id)
