@@ -20,7 +20,7 @@ from lessons.selectors import course_get
 from marking import selectors
 from marking.forms import MarkingForm
 from quizzes.grading import is_hand_marked, word_count
-from quizzes.selectors import quiz_get
+from quizzes.selectors import markdown_html, quiz_get
 from quizzes.services import MarkingConflict, MarkingRefused
 
 QUEUE_PAGE_SIZE = 100
@@ -118,6 +118,8 @@ def mark(request, course_slug, slot_id):
         "form": form,
         "student": selectors.student_label(quiz=quiz, slot=slot),
         "answer": slot.response.get("text", ""),
+        "text_html": markdown_html(slot.snapshot["text"]),
+        "guidance_html": markdown_html(slot.snapshot.get("explanation", "")),
         "words": word_count(slot.response.get("text", "")),
         "waiting_count": selectors.waiting_count(quiz=quiz),
     }

@@ -5,7 +5,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count
 from django.http import Http404
+from django.utils.safestring import SafeString, mark_safe
 
+from lessons.markdown import render_markdown
 from lessons.models import Course, Module
 from quizzes.grading import (
     correct_answer_lines,
@@ -193,6 +195,12 @@ def rubric_rows(snapshot: dict, chosen: dict | None) -> list[RubricRow]:
     return rows
 
 
+def markdown_html(text: str) -> SafeString:
+    """A written task's situation, prompt or guidance (Markdown) as sanitized HTML, as lessons are rendered."""
+    # render_markdown sanitizes with nh3, as on the lesson page.
+    return mark_safe(render_markdown(text))
+
+
 @dataclass
 class SlotReview:
     """One question of a finished attempt as the result page shows it."""
@@ -227,6 +235,14 @@ class SlotReview:
     @property
     def words(self) -> int:
         return word_count(self.answered[0]) if self.answered else 0
+
+    @property
+    def text_html(self) -> SafeString:
+        return markdown_html(self.snapshot["text"])
+
+    @property
+    def guidance_html(self) -> SafeString:
+        return markdown_html(self.snapshot.get("explanation", ""))
 
     @property
     def percent(self) -> int:

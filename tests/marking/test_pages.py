@@ -209,3 +209,13 @@ def test_a_written_task_question_without_a_rubric_is_refused_with_a_reason(marke
     slot = written_slot(submitted_by("zoe", quiz))
     response = marker.get(mark_url(slot))
     assert response.status_code == HTTPStatus.CONFLICT and "no rubric" in response.text
+
+
+def test_the_prompt_and_guidance_render_as_sanitized_markdown(marker, written_quiz):
+    """Markdown in the task's text and guidance becomes HTML; a script in it never does."""
+    written = written_quiz.question_pool().get(qtype="written")
+    written.explanation = "- names the **trade-off**\n\n<script>alert(1)</script>"
+    written.save()
+    slot = written_slot(submitted_by("zoe", written_quiz))
+    page = marker.get(mark_url(slot)).text
+    assert "<li>names the <strong>trade-off</strong></li>" in page and "<script>alert(1)" not in page
