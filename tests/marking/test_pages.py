@@ -219,3 +219,19 @@ def test_the_prompt_and_guidance_render_as_sanitized_markdown(marker, written_qu
     slot = written_slot(submitted_by("zoe", written_quiz))
     page = marker.get(mark_url(slot)).text
     assert "<li>names the <strong>trade-off</strong></li>" in page and "<script>alert(1)" not in page
+
+
+def test_staff_reports_read_attempts_waiting_for_marking_and_marked(marker, written_quiz):
+    """Gradebook, CSV, student record and item analysis open with one attempt waiting and one marked."""
+    waiting = submitted_by("zoe", written_quiz)
+    marked = written_slot(submitted_by("ola", written_quiz))
+    marker.post(mark_url(marked), level_data(marked, [1, 1]))
+    course = written_quiz.course
+    for url in (
+        reverse("reports:gradebook", args=[course.slug]),
+        reverse("reports:gradebook_csv", args=[course.slug]),
+        reverse("reports:student", args=[course.slug, waiting.user_id]),
+        reverse("reports:quiz_statistics", args=[course.slug, written_quiz.slug]),
+    ):
+        assert marker.get(url).status_code == HTTPStatus.OK, url
+    assert "Awaiting marking" in marker.get(reverse("reports:student", args=[course.slug, waiting.user_id])).text
