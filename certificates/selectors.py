@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
 from lessons.models import Course, Lesson, LessonProgress, LessonStatus
 from quizzes.models import Attempt, Quiz
@@ -47,10 +47,12 @@ def course_completion(*, course: Course, user) -> CourseCompletion:
     completed = LessonProgress.objects.filter(
         user=user, lesson_id__in=lesson_ids, status=LessonStatus.COMPLETED
     ).count()
+    # The final exam, the quizzes of published lessons, and the written tasks of published modules.
     quizzes = {
         quiz.pk: quiz
-        for quiz in Quiz.objects.filter(course=course, is_published=True).filter(lesson__isnull=True)
-        | Quiz.objects.filter(course=course, is_published=True, lesson_id__in=lesson_ids)
+        for quiz in Quiz.objects.filter(course=course, is_published=True).filter(
+            Q(lesson__isnull=True, module__isnull=True) | Q(lesson_id__in=lesson_ids) | Q(module__is_published=True)
+        )
     }
     scores: dict[int, list] = {quiz_id: [] for quiz_id in quizzes}
     for quiz_id, score in (

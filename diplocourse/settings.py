@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "reports",
     "courseware",
     "accounts",
+    "marking",
 ]
 
 MIDDLEWARE = [

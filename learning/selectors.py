@@ -64,7 +64,9 @@ class CourseStructure:
         return [
             quiz
             for quiz in self.quizzes
-            if quiz.is_published and (quiz.lesson is None or quiz.lesson.is_visible_to_students)
+            if quiz.is_published
+            and (quiz.lesson is None or quiz.lesson.is_visible_to_students)
+            and (quiz.module is None or quiz.module.is_published)
         ]
 
 
@@ -85,9 +87,17 @@ def _course_structure_build(course: Course) -> CourseStructure:
     for quiz in quizzes:
         quiz.course = course
         quiz.lesson = by_lesson.get(quiz.lesson_id)
-    # Quizzes in the lessons' reading order, the final exam last.
+        quiz.module = by_module.get(quiz.module_id)
+    # Quizzes in the lessons' reading order, a module's written task after its lessons, the final exam last.
     order = {lesson.pk: index for index, lesson in enumerate(lessons)}
-    quizzes.sort(key=lambda quiz: (quiz.is_final, order.get(quiz.lesson_id, 0), quiz.pk))
+    module_end = {lesson.module_id: index for index, lesson in enumerate(lessons)}
+
+    def place(quiz: Quiz) -> tuple:
+        if quiz.module_id:
+            return (quiz.is_final, module_end.get(quiz.module_id, -1) + 0.5, quiz.pk)
+        return (quiz.is_final, order.get(quiz.lesson_id, 0), quiz.pk)
+
+    quizzes.sort(key=place)
     return CourseStructure(course=course, modules=modules, lessons=lessons, quizzes=quizzes)
 
 
@@ -250,6 +260,8 @@ def quiz_results(*, view: CourseView, standing: Standing, user) -> dict[int, Qui
             result.attempts_used += 1
             if status == Attempt.Status.FINISHED:
                 result.scores.append(score)
+            elif status == Attempt.Status.AWAITING_MARKING:
+                result.awaiting_marking += 1
             else:
                 result.open_attempt_id = attempt_id
         results[quiz.pk] = result
@@ -273,6 +285,8 @@ class ModuleEntry:
     lessons: list[LessonEntry] = field(default_factory=list)
     locked: bool = False
     mastery: "Mastery | None" = None
+    # The module's written task, if it has one: a step of the course, never a lock on the next module.
+    task: QuizResult | None = None
 
     @property
     def completed_count(self) -> int:
@@ -301,14 +315,21 @@ class CourseOutline:
         return sum(module.completed_count for module in self.modules)
 
     @property
+    def tasks(self) -> list[QuizResult]:
+        return [module.task for module in self.modules if module.task]
+
+    @property
     def step_count(self) -> int:
-        """The course's one progress measure counts steps: each lesson, and the final exam if there is one."""
-        return self.lesson_count + bool(self.final_exam)
+        """The course's one progress measure counts steps: each lesson, each module's written task, and the
+        final exam if there is one."""
+        return self.lesson_count + len(self.tasks) + bool(self.final_exam)
 
     @property
     def steps_done(self) -> int:
-        """Lessons completed (passing a lesson's quiz completes it), and the final exam once passed."""
-        return self.completed_count + bool(self.final_exam and self.final_exam.passed)
+        """Lessons completed (passing a lesson's quiz completes it), written tasks passed (once marked), and the
+        final exam once passed."""
+        tasks_passed = sum(task.passed for task in self.tasks)
+        return self.completed_count + tasks_passed + bool(self.final_exam and self.final_exam.passed)
 
     @property
     def percent(self) -> int:
@@ -325,9 +346,15 @@ class CourseLocks:
     def lesson_locked(self, lesson: Lesson) -> bool:
         return lesson.module_id in self.locked_module_ids
 
+    def module_locked(self, module_id: int) -> bool:
+        return module_id in self.locked_module_ids
+
 
 def course_locks(*, course: Course, user, module_ids: list[int], results: dict[int, QuizResult]) -> CourseLocks:
-    """A module unlocks once every lesson quiz of the modules before it is passed; staff are never locked."""
+    """A module unlocks once every lesson quiz of the modules before it is passed; staff are never locked.
+
+    A module's written task never holds back the next module (it may wait days for a marker).
+    """
     if user.is_staff or not course.sequential_modules:
         return CourseLocks(locked_module_ids=set(), final_exam_locked=False)
     unpassed = {r.quiz.lesson.module_id for r in results.values() if r.quiz.lesson and not r.passed}
@@ -363,6 +390,7 @@ def course_outline(*, course: Course, user, view: CourseView | None = None) -> C
     standing = student_standing(view=view, user=user)
     locks, results = course_view_locks(view=view, user=user, standing=standing)
     quiz_by_lesson = {r.quiz.lesson_id: r for r in results.values() if r.quiz.lesson_id}
+    task_by_module = {r.quiz.module_id: r for r in results.values() if r.quiz.module_id}
     lessons_by_module: dict[int, list[Lesson]] = {}
     for lesson in view.structure.lessons_for(user):
         lessons_by_module.setdefault(lesson.module_id, []).append(lesson)
@@ -372,6 +400,7 @@ def course_outline(*, course: Course, user, view: CourseView | None = None) -> C
             module=module,
             locked=module.id in locks.locked_module_ids,
             mastery=standing.mastery.modules.get(module.pk) if standing.mastery else None,
+            task=task_by_module.get(module.pk),
         )
         for lesson in lessons_by_module.get(module.pk, ()):
             row = standing.progress.get(lesson.id)

@@ -22,8 +22,8 @@ from lessons.caching import progress_changed
 from lessons.models import EnrolmentPolicy, Lesson, LessonProgress
 from lessons.services import lesson_complete, lesson_visit
 from quizzes import services as quiz_services
-from quizzes.grading import grade_response
-from quizzes.models import Attempt, Question, Quiz
+from quizzes.grading import grade_response, is_hand_marked
+from quizzes.models import Attempt, AttemptQuestion, Question, Quiz
 
 
 class LessonCompletionRefused(Exception):
@@ -77,6 +77,28 @@ def attempts_close_overdue(*, now: datetime | None = None) -> int:
 def question_regrade(*, question: Question) -> int:
     """Regrade a question's finished attempts; completion and certificates follow the new marks."""
     return quiz_services.question_regrade(question=question, on_graded=attempt_graded)
+
+
+def slot_mark(
+    *,
+    slot_id: int,
+    marker,
+    levels: dict[str, int],
+    comment: str = "",
+    seen_marked_at: datetime | None = None,
+    now: datetime | None = None,
+) -> AttemptQuestion:
+    """Record a marker's mark on a written answer; the attempt's last mark grades it, with the same
+    follow-up as a submit (completion, review cards, certificate)."""
+    return quiz_services.slot_mark(
+        slot_id=slot_id,
+        marker=marker,
+        levels=levels,
+        comment=comment,
+        seen_marked_at=seen_marked_at,
+        now=now,
+        on_graded=attempt_graded,
+    )
 
 
 def lesson_open(*, user, lesson: Lesson, standing) -> LessonProgress:
@@ -137,7 +159,8 @@ def review_cards_schedule(*, attempt: Attempt) -> None:
     old attempt does not count as a new review.
     """
     when = attempt.finished_at
-    slots = [slot for slot in attempt.slots.all() if slot.question_id is not None]
+    # A written answer cannot be asked again and marked on the review page: it never becomes a card.
+    slots = [slot for slot in attempt.slots.all() if slot.question_id is not None and not is_hand_marked(slot.snapshot)]
     cards = {
         card.question_id: card
         for card in ReviewCard.objects.filter(user=attempt.user, question_id__in=[slot.question_id for slot in slots])

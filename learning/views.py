@@ -223,6 +223,8 @@ def _open_quiz(request, course_slug, quiz_slug):
         raise PermissionDenied(_("The final exam opens once every lesson quiz is passed."))
     if quiz.lesson and locks.lesson_locked(quiz.lesson):
         raise PermissionDenied(_("This quiz unlocks once you pass the quizzes of the previous module."))
+    if quiz.module_id and locks.module_locked(quiz.module_id):
+        raise PermissionDenied(_("This task unlocks once you pass the quizzes of the previous module."))
     return view.course, quiz
 
 

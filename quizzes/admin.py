@@ -14,9 +14,22 @@ from lessons.forms import SectionSelect, section_choices
 from lessons.models import Course, Lesson
 from quizzes.gift import MAX_ANSWERS
 from quizzes.linting import RULES
-from quizzes.models import Attempt, AttemptQuestion, Choice, Question, QuestionLevel, QuestionType, Quiz
-from quizzes.selectors import course_question_findings, exam_blueprint_coverage
+from quizzes.models import (
+    Attempt,
+    AttemptQuestion,
+    Choice,
+    Question,
+    QuestionLevel,
+    QuestionType,
+    Quiz,
+    RubricCriterion,
+    RubricLevel,
+)
+from quizzes.selectors import course_question_findings, exam_blueprint_coverage, written_waiting_count
 from quizzes.validation import ChoiceSpec, choice_problems
+
+# Only a written answer has word limits.
+WORD_LIMITS = frozenset({"min_words", "max_words"})
 
 
 @dataclass(frozen=True)
@@ -31,7 +44,7 @@ class TypeForm:
     choice_help: str = ""
     choice_columns: dict = field(default_factory=dict)
     inlines: tuple[str, ...] = ("choices",)
-    hidden_fields: frozenset[str] = frozenset()
+    hidden_fields: frozenset[str] = WORD_LIMITS
 
 
 WEIGHTED_CHOICES = {"position": _("position"), "text": _("choice"), "fraction": _("weight"), "feedback": _("feedback")}
@@ -82,7 +95,16 @@ TYPE_FORMS = {
         description=_("Text shown between questions and not marked: a case to read, a source, an instruction."),
         choice_help=_("Text shown between questions and not marked; it has no choices."),
         inlines=(),
-        hidden_fields=frozenset({"explanation", "objective", "level"}),
+        hidden_fields=frozenset({"explanation", "objective", "level"}) | WORD_LIMITS,
+    ),
+    QuestionType.WRITTEN: TypeForm(
+        description=_("Students write a few paragraphs; a marker marks the answer by hand against a rubric."),
+        choice_help=_(
+            "Marked by hand: no choices. Give the rubric below (each criterion's levels on its own page, the lowest "
+            "at 0 points), what a good answer covers in the explanation, and the word limits."
+        ),
+        inlines=("rubric",),
+        hidden_fields=frozenset(),
     ),
 }
 CHOICE_HELP = {qtype: spec.choice_help for qtype, spec in TYPE_FORMS.items()}
@@ -105,10 +127,11 @@ class QuizAdmin(PublishActionsMixin, ContentAdmin):
     list_select_related = ["course", "lesson"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["preview_link", "question_list", "blueprint_coverage"]
+    readonly_fields = ["preview_link", "question_list", "blueprint_coverage", "marking_link"]
     fieldsets = [
-        (None, {"fields": ["course", "kind", "lesson", "title", "slug", "is_published", "preview_link"]}),
+        (None, {"fields": ["course", "kind", "lesson", "module", "title", "slug", "is_published", "preview_link"]}),
         (_("Questions"), {"fields": ["question_list"]}),
+        (_("Written answers"), {"fields": ["anonymous_marking", "marking_link"]}),
         (
             _("Review options: what a student sees after an attempt"),
             {
@@ -135,6 +158,16 @@ class QuizAdmin(PublishActionsMixin, ContentAdmin):
             return "-"
         url = reverse("quizzes:preview", kwargs={"course_slug": quiz.course.slug, "quiz_slug": quiz.slug})
         return format_html('<a href="{}">{}</a>', url, _("Try this quiz as a student (nothing is recorded)"))
+
+    @admin.display(description=_("marking queue"))
+    def marking_link(self, quiz):
+        if not quiz.pk:
+            return "-"
+        url = reverse("marking:queue", kwargs={"course_slug": quiz.course.slug, "quiz_slug": quiz.slug})
+        waiting = written_waiting_count(quiz=quiz)
+        return format_html(
+            '<a href="{}">{}</a>', url, _("Mark written answers (%(count)d waiting)") % {"count": waiting}
+        )
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -344,6 +377,8 @@ class QuestionAdmin(ContentAdmin):
         "objective",
         "level",
         "variant_group",
+        "min_words",
+        "max_words",
         "position",
         "version",
     ]
@@ -463,9 +498,73 @@ class QuestionAdmin(ContentAdmin):
         """Called after a save changed the answer key (the version is already bumped); past marks stay."""
 
 
+class RubricCriterionInline(admin.StackedInline):
+    """A written question's rubric criteria; each criterion's levels are edited on its own page (change link)."""
+
+    model = RubricCriterion
+    extra = 0
+    fields = ["position", "title", "description", "levels_summary"]
+    readonly_fields = ["levels_summary"]
+    ordering = ["position", "id"]
+    show_change_link = True
+
+    @admin.display(description=_("levels"))
+    def levels_summary(self, criterion):
+        if not criterion.pk:
+            return _("Save, then open the criterion to add its levels.")
+        return ", ".join(str(level.points) for level in criterion.levels.all()) or _("none yet")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("levels")
+
+    # Only a saved written question has a rubric: for any other, the inline (and its form data) is left out.
+    def has_view_permission(self, request, obj=None):
+        return _is_written(obj) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return _is_written(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return _is_written(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return _is_written(obj) and super().has_delete_permission(request, obj)
+
+
+def _is_written(question) -> bool:
+    return isinstance(question, Question) and question.qtype == QuestionType.WRITTEN
+
+
+class RubricLevelInline(admin.TabularInline):
+    model = RubricLevel
+    extra = 0
+    fields = ["position", "points", "description"]
+    ordering = ["position", "points", "id"]
+
+
+@admin.register(RubricCriterion)
+class RubricCriterionAdmin(admin.ModelAdmin):
+    """A rubric criterion with its levels; reached from its written question's page."""
+
+    list_display = ["title", "question"]
+    list_select_related = ["question"]
+    search_fields = ["title", "question__key"]
+    fields = ["question", "position", "title", "description"]
+    raw_id_fields = ["question"]
+    inlines = [RubricLevelInline]
+
+    def has_module_permission(self, request):
+        # Edited from the question's page; no entry of its own in the admin index.
+        return False
+
+
+# A written question's rubric: the inline its entry in TYPE_FORMS names.
+QuestionAdmin.type_inlines["rubric"] = RubricCriterionInline
+
+
 class AttemptQuestionInline(admin.TabularInline):
     model = AttemptQuestion
-    fields = ["position", "question", "response", "mark"]
+    fields = ["position", "question", "response", "mark", "marked_by", "marked_at", "marker_comment"]
     readonly_fields = fields
     extra = 0
     can_delete = False

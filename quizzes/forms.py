@@ -5,9 +5,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from quizzes.grading import word_count
 from quizzes.models import AttemptQuestion, QuestionType
 
 MAX_SHORT_ANSWER = 200
+# A written answer: about 3,000 words of English, far beyond any word limit a question sets.
+MAX_WRITTEN_ANSWER = 20_000
 CHOOSE = ("", _("Choose…"))
 
 
@@ -188,6 +191,24 @@ class AttemptForm(forms.Form):
             return [name]
         if qtype == QuestionType.DESCRIPTION:
             return []
+        if qtype == QuestionType.WRITTEN:
+            self.fields[name] = forms.CharField(
+                label=_("Your answer"),
+                max_length=MAX_WRITTEN_ANSWER,
+                required=False,
+                strip=False,
+                initial=response.get("text", ""),
+                help_text=written_hint(snapshot),
+                widget=forms.Textarea(
+                    attrs={
+                        "rows": 14,
+                        "data-word-count": "",
+                        "data-min-words": snapshot.get("min_words") or "",
+                        "data-max-words": snapshot.get("max_words") or "",
+                    }
+                ),
+            )
+            return [name]
         names = []
         if qtype == QuestionType.MATCHING:
             match_order = snapshot["match_order"]
@@ -228,6 +249,8 @@ class AttemptForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         for slot in self.slots:
+            if slot.snapshot["qtype"] == QuestionType.WRITTEN:
+                self._check_word_limit(slot, cleaned)
             if slot.snapshot["qtype"] != QuestionType.ORDERING:
                 continue
             ranks = [cleaned.get(name) for name in self._names[slot.position]]
@@ -242,6 +265,21 @@ class AttemptForm(forms.Form):
                     ),
                 )
         return cleaned
+
+    def _check_word_limit(self, slot: AttemptQuestion, cleaned: dict) -> None:
+        """A written answer over its word limit is saved as a draft but refused on submit."""
+        name = self._names[slot.position][0]
+        limit = slot.snapshot.get("max_words")
+        words = word_count(cleaned.get(name) or "")
+        if "submit" in self.data and limit and words > limit:
+            self.add_error(
+                name,
+                forms.ValidationError(
+                    _("Question %(number)d: at most %(limit)d words; your answer has %(words)d."),
+                    code="too_many_words",
+                    params={"number": slot.position, "limit": limit, "words": words},
+                ),
+            )
 
     def responses(self) -> dict[int, dict | None]:
         """The cleaned answers in choice ids, keyed by question position; None for a blank question."""
@@ -264,6 +302,10 @@ class AttemptForm(forms.Form):
             return {"choices": sorted(order[int(value)] for value in values[0])} if values[0] else None
         if qtype in {QuestionType.SHORT, QuestionType.NUMERICAL}:
             return {"text": values[0].strip()} if values[0] and values[0].strip() else None
+        if qtype == QuestionType.WRITTEN:
+            # Line breaks are the student's paragraphs: kept as typed, with Windows line ends made plain.
+            text = (values[0] or "").replace("\r\n", "\n").strip()
+            return {"text": text} if text else None
         if qtype == QuestionType.DESCRIPTION:
             return None
         if qtype == QuestionType.MATCHING:
@@ -274,6 +316,18 @@ class AttemptForm(forms.Form):
             return None
         ranked = sorted(zip(values, order, strict=True), key=lambda pair: int(pair[0]))
         return {"order": [choice_id for _rank, choice_id in ranked]}
+
+
+def written_hint(snapshot: dict) -> str:
+    """The word count a written answer asks for, in words."""
+    low, high = snapshot.get("min_words"), snapshot.get("max_words")
+    if low and high:
+        return _("Write %(low)d to %(high)d words.") % {"low": low, "high": high}
+    if high:
+        return _("Write at most %(high)d words.") % {"high": high}
+    if low:
+        return _("Write at least %(low)d words.") % {"low": low}
+    return ""
 
 
 def _index(order: list[int], choice_id: int | None) -> str:

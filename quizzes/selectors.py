@@ -5,11 +5,21 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count
 from django.http import Http404
+from django.utils.safestring import SafeString, mark_safe
 
+from lessons.markdown import render_markdown
 from lessons.models import Course, Module
-from quizzes.grading import correct_answer_lines, is_marked, response_feedback, response_lines
+from quizzes.grading import (
+    correct_answer_lines,
+    is_hand_marked,
+    is_marked,
+    response_feedback,
+    response_lines,
+    rubric_total,
+    word_count,
+)
 from quizzes.linting import Finding, lint_item_from_question, lint_items
-from quizzes.models import Attempt, GradingMethod, Question, QuestionLevel, Quiz
+from quizzes.models import Attempt, AttemptQuestion, GradingMethod, Question, QuestionLevel, Quiz
 
 SCORE_PLACES = Decimal("0.01")
 HEAVY_LESSON_FIELDS = ("body", "body_html", "sections", "objectives", "summary", "loaded_state")
@@ -36,6 +46,8 @@ class QuizResult:
     scores: list[Decimal] = field(default_factory=list)
     open_attempt_id: int | None = None
     attempts_used: int = 0
+    # Submitted attempts whose written answers wait for a marker: counted as used, neither passed nor failed.
+    awaiting_marking: int = 0
 
     @property
     def grade(self) -> Decimal | None:
@@ -82,9 +94,26 @@ def quiz_result(*, quiz: Quiz, attempts: list[Attempt]) -> QuizResult:
     for attempt in attempts:
         if attempt.is_open:
             result.open_attempt_id = attempt.pk
+        elif attempt.is_awaiting_marking:
+            result.awaiting_marking += 1
         else:
             result.scores.append(attempt.score)
     return result
+
+
+def written_waiting_count(*, quiz: Quiz | None = None, course: Course | None = None) -> int:
+    """Written answers of students waiting for a marker: in one quiz, one course, or everywhere. One query."""
+    slots = AttemptQuestion.objects.filter(
+        snapshot__qtype="written",
+        marked_at__isnull=True,
+        attempt__status=Attempt.Status.AWAITING_MARKING,
+        attempt__user__is_staff=False,
+    )
+    if quiz is not None:
+        slots = slots.filter(attempt__quiz=quiz)
+    if course is not None:
+        slots = slots.filter(attempt__quiz__course=course)
+    return slots.count()
 
 
 def attempt_get(*, course: Course, attempt_id: int, user, quizzes: dict[int, Quiz] | None = None) -> Attempt:
@@ -114,6 +143,43 @@ def attempt_get(*, course: Course, attempt_id: int, user, quizzes: dict[int, Qui
     return attempt
 
 
+@dataclass(frozen=True)
+class RubricRow:
+    """One criterion of a written answer's rubric, with the level the marker chose (None before marking)."""
+
+    title: str
+    description: str
+    levels: list[dict]
+    chosen: dict | None
+
+    @property
+    def top_points(self) -> int:
+        return max((level["points"] for level in self.levels), default=0)
+
+
+def rubric_rows(snapshot: dict, chosen: dict | None) -> list[RubricRow]:
+    """The snapshot's rubric criterion by criterion, with the chosen level of each."""
+    chosen = chosen or {}
+    rows = []
+    for criterion in snapshot.get("rubric", []):
+        picked = chosen.get(str(criterion["id"]))
+        rows.append(
+            RubricRow(
+                title=criterion["title"],
+                description=criterion["description"],
+                levels=criterion["levels"],
+                chosen=next((level for level in criterion["levels"] if level["id"] == picked), None),
+            )
+        )
+    return rows
+
+
+def markdown_html(text: str) -> SafeString:
+    """A written task's situation, prompt or guidance (Markdown) as sanitized HTML, as lessons are rendered."""
+    # render_markdown sanitizes with nh3, as on the lesson page.
+    return mark_safe(render_markdown(text))
+
+
 @dataclass
 class SlotReview:
     """One question of a finished attempt as the result page shows it."""
@@ -124,10 +190,38 @@ class SlotReview:
     answered: list[str]
     correct: list[str]
     feedback: list[str]
+    # Written answers: whether a marker has marked it yet, the rubric with the chosen levels, the comment.
+    awaiting_marking: bool = False
+    rubric: list[RubricRow] = field(default_factory=list)
+    comment: str = ""
 
     @property
     def is_marked(self) -> bool:
         return is_marked(self.snapshot)
+
+    @property
+    def is_written(self) -> bool:
+        return is_hand_marked(self.snapshot)
+
+    @property
+    def points(self) -> int:
+        return sum(row.chosen["points"] for row in self.rubric if row.chosen)
+
+    @property
+    def points_total(self) -> int:
+        return rubric_total(self.snapshot.get("rubric", []))
+
+    @property
+    def words(self) -> int:
+        return word_count(self.answered[0]) if self.answered else 0
+
+    @property
+    def text_html(self) -> SafeString:
+        return markdown_html(self.snapshot["text"])
+
+    @property
+    def guidance_html(self) -> SafeString:
+        return markdown_html(self.snapshot.get("explanation", ""))
 
     @property
     def percent(self) -> int:
@@ -154,7 +248,10 @@ def slots_review(*, slots) -> list[SlotReview]:
             mark=slot.mark or Decimal(0),
             answered=response_lines(slot.snapshot, slot.response),
             correct=correct_answer_lines(slot.snapshot),
-            feedback=response_feedback(slot.snapshot, slot.response),
+            feedback=response_feedback(slot.snapshot, slot.response) if not is_hand_marked(slot.snapshot) else [],
+            awaiting_marking=is_hand_marked(slot.snapshot) and slot.marked_at is None,
+            rubric=rubric_rows(slot.snapshot, slot.rubric_levels) if is_hand_marked(slot.snapshot) else [],
+            comment=slot.marker_comment,
         )
         for slot in slots
     ]
@@ -171,7 +268,7 @@ def review_by_module(*, review: list[SlotReview]) -> list[ModuleScore]:
     """An attempt's score per module, in the order the modules first appear, from its snapshots."""
     marks: dict[str, list[Decimal]] = {}
     for item in review:
-        if not item.is_marked:
+        if not item.is_marked or item.awaiting_marking:
             continue
         module = item.snapshot.get("module_title") or item.snapshot.get("lesson_title", "")
         marks.setdefault(module, []).append(item.mark)
@@ -183,7 +280,9 @@ def review_by_module(*, review: list[SlotReview]) -> list[ModuleScore]:
 
 def course_question_findings(*, course: Course) -> list[Finding]:
     """The question linter's findings over every question of a course (course-wide rules need them all)."""
-    questions = Question.objects.filter(course=course).select_related("lesson").prefetch_related("choices")
+    questions = (
+        Question.objects.filter(course=course).select_related("lesson").prefetch_related("choices", "criteria__levels")
+    )
     return lint_items(lint_item_from_question(question) for question in questions)
 
 
