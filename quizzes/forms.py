@@ -1,6 +1,8 @@
+import dataclasses
 from dataclasses import dataclass
 
 from django import forms
+from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -31,7 +33,7 @@ class AnswerField:
     template) cost about two thirds of the page, so they are drawn here, every value escaped by format_html.
     """
 
-    kind: str  # "radio", "checkbox", "select" or "text"
+    kind: str  # "radio", "checkbox", "select", "text" or "textarea"
     name: str
     id: str
     label: str
@@ -39,6 +41,9 @@ class AnswerField:
     options: list[AnswerOption]
     errors: list[str]
     max_length: int | None = None
+    help_text: str = ""
+    # A written answer's box: its rows and the word limits its counter reads.
+    attrs: dict = dataclasses.field(default_factory=dict)
 
     def html(self) -> str:
         invalid = " is-invalid" if self.errors else ""
@@ -64,7 +69,13 @@ class AnswerField:
                 options,
                 feedback if self.errors else "",
             )
-        described = format_html(' aria-invalid="true" aria-describedby="{}"', error_id) if self.errors else ""
+        help_id = f"{self.id}_helptext"
+        described_by = " ".join([*([error_id] if self.errors else []), *([help_id] if self.help_text else [])])
+        described = format_html(
+            "{}{}",
+            mark_safe(' aria-invalid="true"') if self.errors else "",
+            format_html(' aria-describedby="{}"', described_by) if described_by else "",
+        )
         if self.kind == "select":
             control = format_html(
                 '<select name="{}" class="select form-select{}" id="{}"{}>{}</select>',
@@ -78,6 +89,17 @@ class AnswerField:
                     ((o.value, SELECTED if o.selected else "", o.label) for o in self.options),
                 ),
             )
+        elif self.kind == "textarea":
+            control = format_html(
+                '<textarea name="{}"{}{} class="textarea form-control{}" id="{}"{}>\n{}</textarea>',
+                self.name,
+                flatatt(self.attrs),
+                format_html(' maxlength="{}"', self.max_length) if self.max_length else "",
+                invalid,
+                self.id,
+                described,
+                self.value,
+            )
         else:
             control = format_html(
                 '<input type="text" name="{}" value="{}"{} class="textinput form-control{}" id="{}"{}>',
@@ -89,12 +111,13 @@ class AnswerField:
                 described,
             )
         return format_html(
-            '<div id="div_{}" class="mb-3"><label for="{}" class="form-label">{}</label>{}{}</div>',
+            '<div id="div_{}" class="mb-3"><label for="{}" class="form-label">{}</label>{}{}{}</div>',
             self.id,
             self.id,
             self.label,
             control,
             format_html('<div id="{}" class="invalid-feedback">{}</div>', error_id, errors) if self.errors else "",
+            format_html('<div id="{}" class="form-text">{}</div>', help_id, self.help_text) if self.help_text else "",
         )
 
 
@@ -108,9 +131,10 @@ def answer_field(bound: forms.BoundField) -> AnswerField:
         forms.RadioSelect: "radio",
         forms.CheckboxSelectMultiple: "checkbox",
         forms.Select: "select",
+        forms.Textarea: "textarea",
     }.get(type(field.widget), "text")
     options = []
-    if widget_kind != "text":
+    if widget_kind not in {"text", "textarea"}:
         chosen = {str(item) for item in value} if isinstance(value, list | tuple) else {str(value or "")}
         options = [
             AnswerOption(value=str(key), label=str(label), selected=str(key) in chosen, id=f"{bound.auto_id}_{index}")
@@ -121,10 +145,12 @@ def answer_field(bound: forms.BoundField) -> AnswerField:
         name=bound.html_name,
         id=bound.auto_id,
         label=str(field.label),
-        value="" if value is None or widget_kind != "text" else str(value),
+        value="" if value is None or widget_kind not in {"text", "textarea"} else str(value),
         options=options,
         errors=list(bound.errors),
         max_length=getattr(field, "max_length", None),
+        help_text=str(field.help_text),
+        attrs={name: value for name, value in field.widget.attrs.items() if name != "maxlength"},
     )
 
 

@@ -9,7 +9,8 @@ from django.core.management import CommandError, call_command
 from courseware.content import read_course
 from courseware.export import CourseExportError, _toml_string, course_export
 from courseware.loading import course_load
-from courseware.quiz_loading import read_quizzes
+from courseware.quiz_loading import quiz_keys, read_quizzes
+from courseware.task_loading import read_tasks
 from lessons.models import Course, EnrolmentPolicy, Lesson, SourceKind
 from quizzes.models import Question, Quiz
 from tests.conftest import SHIPPED_COURSE
@@ -86,8 +87,10 @@ def test_the_shipped_course_exports_and_loads_back_the_same(shipped_course, tmp_
     data = read_course(tmp_path / "course")
     quizzes = read_quizzes(tmp_path / "course", data)
     assert data.slug == "diplomacy-globalization"
+    tasks = read_tasks(tmp_path / "course", data, taken_keys=quiz_keys(quizzes))
     lesson_questions = sum(len(questions) for questions in quizzes.questions.values())
-    assert lesson_questions + len(quizzes.exam_questions) == len(before["questions"])
+    assert len(tasks) == 9
+    assert lesson_questions + len(quizzes.exam_questions) + len(tasks) == len(before["questions"])
 
     shipped_course.delete()
     reloaded = course_load(folder=tmp_path / "course").course
