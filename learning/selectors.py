@@ -4,13 +4,11 @@ Each runs a fixed number of queries whatever the course size.
 """
 
 import bisect
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db.models import Exists, Max, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
@@ -101,38 +99,25 @@ def _course_structure_build(course: Course) -> CourseStructure:
     return CourseStructure(course=course, modules=modules, lessons=lessons, quizzes=quizzes)
 
 
-# What is stored under a versioned key never changes, so each worker also keeps the latest few
-# structures and lesson bodies it read, unpickled: a page then spends no time rebuilding them.
-_MEMO_SIZE = 64
-_memo: OrderedDict[str, object] = OrderedDict()
-_memo_lock = threading.Lock()
-
-
 def _cached(key: str, build=None):
-    """The value under a versioned key: from this process, else the shared cache, else `build()` (and stored).
-
-    Without `build`, a value found nowhere is None.
-    """
-    with _memo_lock:
-        value = _memo.get(key)
-        if value is not None:
-            _memo.move_to_end(key)
-            return value
-    value = cache.get(key)
-    if value is None:
-        if build is None:
-            return None
+    """The value under a versioned key: from this process or the shared cache (the `versioned` alias), else
+    `build()` (and stored). Without `build`, a value found nowhere is None."""
+    store = caches["versioned"]
+    value = store.get(key)
+    if value is None and build is not None:
         value = build()
-        cache.set(key, value, CACHE_SECONDS)
-    with _memo_lock:
-        _memo[key] = value
-        while len(_memo) > _MEMO_SIZE:
-            _memo.popitem(last=False)
+        store.set(key, value, CACHE_SECONDS)
     return value
 
 
 def _slug_key(slug: str) -> str:
     return f"course-slug:{slug}"
+
+
+# A course's id by its slug, also kept in each process: a stale entry (a course renamed, or deleted and its
+# slug reused) is harmless, since the structure read under it names another slug or no longer exists (its
+# course's version was bumped), and the course is then looked up by slug.
+_slug_ids: dict[str, int] = {}
 
 
 @dataclass
@@ -154,7 +139,9 @@ def course_open(*, slug: str, user) -> CourseView:
     No query once cached: the slug's course id, the versions and the structure come from the cache.
     """
     user_id = user.pk if user.is_authenticated else None
-    course_id = cache.get(_slug_key(slug))
+    course_id = _slug_ids.get(slug)
+    if course_id is None:
+        course_id = cache.get(_slug_key(slug))
     structure = None
     if course_id is not None:
         course_version, progress_version = versions(course_id=course_id, user_id=user_id)
@@ -167,6 +154,10 @@ def course_open(*, slug: str, user) -> CourseView:
         course_version, progress_version = versions(course_id=course.pk, user_id=user_id)
         structure = _cached(f"course-structure:{course.pk}:{course_version}", lambda: _course_structure_build(course))
         cache.set(_slug_key(slug), course.pk, CACHE_SECONDS)
+        course_id = course.pk
+    if len(_slug_ids) > 1000:
+        _slug_ids.clear()
+    _slug_ids[slug] = course_id
     if not (user.is_staff or structure.course.is_published):
         raise Http404("No such course.")
     return CourseView(structure=structure, course_version=course_version, progress_version=progress_version)
@@ -244,11 +235,7 @@ def student_standing(*, view: CourseView, user, build: bool = True) -> Standing 
     if not user.is_authenticated:
         return Standing(mastery=CourseMastery(objectives={}, modules={}))
     key = f"standing:{view.course.pk}:{user.pk}:{view.course_version}:{view.progress_version}"
-    standing = cache.get(key)
-    if standing is None and build:
-        standing = _standing_build(course=view.course, user=user)
-        cache.set(key, standing, CACHE_SECONDS)
-    return standing
+    return _cached(key, (lambda: _standing_build(course=view.course, user=user)) if build else None)
 
 
 def quiz_results(*, view: CourseView, standing: Standing, user) -> dict[int, QuizResult]:
