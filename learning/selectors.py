@@ -4,6 +4,7 @@ Each runs a fixed number of queries whatever the course size.
 """
 
 import bisect
+import copy
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -127,6 +128,7 @@ class CourseView:
     structure: CourseStructure
     course_version: str
     progress_version: str
+    enrolment_version: str = ""
 
     @property
     def course(self) -> Course:
@@ -144,15 +146,15 @@ def course_open(*, slug: str, user) -> CourseView:
         course_id = cache.get(_slug_key(slug))
     structure = None
     if course_id is not None:
-        course_version, progress_version = versions(course_id=course_id, user_id=user_id)
-        structure = _cached(f"course-structure:{course_id}:{course_version}")
+        found = versions(course_id=course_id, user_id=user_id)
+        structure = _cached(f"course-structure:{course_id}:{found.course}")
     if structure is None or structure.course.slug != slug:
         course = Course.objects.filter(slug=slug).first()
         if course is None:
             raise Http404("No such course.")
         # Versions first, then the rows: what is stored is never older than the version it is stored under.
-        course_version, progress_version = versions(course_id=course.pk, user_id=user_id)
-        structure = _cached(f"course-structure:{course.pk}:{course_version}", lambda: _course_structure_build(course))
+        found = versions(course_id=course.pk, user_id=user_id)
+        structure = _cached(f"course-structure:{course.pk}:{found.course}", lambda: _course_structure_build(course))
         cache.set(_slug_key(slug), course.pk, CACHE_SECONDS)
         course_id = course.pk
     if len(_slug_ids) > 1000:
@@ -160,7 +162,27 @@ def course_open(*, slug: str, user) -> CourseView:
     _slug_ids[slug] = course_id
     if not (user.is_staff or structure.course.is_published):
         raise Http404("No such course.")
-    return CourseView(structure=structure, course_version=course_version, progress_version=progress_version)
+    return CourseView(
+        structure=structure,
+        course_version=found.course,
+        progress_version=found.progress,
+        enrolment_version=found.enrolment,
+    )
+
+
+def enrolment_cached(*, view: CourseView, user) -> Enrolment | None:
+    """The student's active enrolment in the course if this enrolment version has it cached, else None. No query."""
+    if not user.is_authenticated:
+        return None
+    return _cached(f"enrolment:{view.course.pk}:{user.pk}:{view.enrolment_version}")
+
+
+def enrolment_remember(*, view: CourseView, user, enrolment: Enrolment | None) -> None:
+    """Keep an active enrolment read after `view`'s versions, under its enrolment version."""
+    if user.is_authenticated and enrolment is not None and enrolment.is_active:
+        caches["versioned"].set(
+            f"enrolment:{view.course.pk}:{user.pk}:{view.enrolment_version}", enrolment, CACHE_SECONDS
+        )
 
 
 @dataclass
@@ -190,13 +212,22 @@ class Standing:
     """One student's state in one course: progress per lesson, attempts per quiz, mastery, reviews, enrolment."""
 
     progress: dict[int, tuple[str, datetime]] = field(default_factory=dict)
-    attempts: dict[int, list[tuple[int, str, Decimal | None]]] = field(default_factory=dict)
+    # The student's attempts per quiz id, oldest first (rows without their slots; shared: never change them).
+    attempts: dict[int, list[Attempt]] = field(default_factory=dict)
     mastery: "CourseMastery | None" = None
     review_due: list[datetime] = field(default_factory=list)
     enrolment: Enrolment | None = None
 
     def due_count(self, now: datetime | None = None) -> int:
         return bisect.bisect_right(self.review_due, now or timezone.now())
+
+    def quiz_attempts(self, quiz: Quiz) -> list[Attempt]:
+        """The student's attempts at a quiz, oldest first, as `quizzes.selectors.quiz_attempts` reads them: copies
+        of the cached rows with their quiz set. No query."""
+        attempts = [copy.copy(attempt) for attempt in self.attempts.get(quiz.pk, ())]
+        for attempt in attempts:
+            attempt.quiz = quiz
+        return attempts
 
     def last_viewed_lesson_id(self) -> int | None:
         return max(self.progress, key=lambda lesson_id: self.progress[lesson_id][1], default=None)
@@ -209,13 +240,9 @@ def _standing_build(*, course: Course, user) -> Standing:
             "lesson_id", "status", "last_viewed_at"
         )
     }
-    attempts: dict[int, list] = {}
-    for quiz_id, attempt_id, status, score in (
-        Attempt.objects.filter(user=user, quiz__course=course)
-        .order_by("quiz_id", "number")
-        .values_list("quiz_id", "id", "status", "score")
-    ):
-        attempts.setdefault(quiz_id, []).append((attempt_id, status, score))
+    attempts: dict[int, list[Attempt]] = {}
+    for attempt in Attempt.objects.filter(user=user, quiz__course=course).order_by("quiz_id", "number"):
+        attempts.setdefault(attempt.quiz_id, []).append(attempt)
     due = sorted(ReviewCard.objects.filter(user=user, course=course).values_list("due", flat=True))
     return Standing(
         progress=progress,
@@ -243,14 +270,14 @@ def quiz_results(*, view: CourseView, standing: Standing, user) -> dict[int, Qui
     results = {}
     for quiz in view.structure.quizzes_for(user):
         result = QuizResult(quiz=quiz)
-        for attempt_id, status, score in standing.attempts.get(quiz.pk, ()):
+        for attempt in standing.attempts.get(quiz.pk, ()):
             result.attempts_used += 1
-            if status == Attempt.Status.FINISHED:
-                result.scores.append(score)
-            elif status == Attempt.Status.AWAITING_MARKING:
+            if attempt.status == Attempt.Status.FINISHED:
+                result.scores.append(attempt.score)
+            elif attempt.status == Attempt.Status.AWAITING_MARKING:
                 result.awaiting_marking += 1
             else:
-                result.open_attempt_id = attempt_id
+                result.open_attempt_id = attempt.pk
         results[quiz.pk] = result
     return results
 

@@ -154,35 +154,41 @@ def profile(client, path: str, n: int, sort: str, top: int) -> None:
     print(out.getvalue())
 
 
-def after_change(client, quiz, n: int) -> None:
-    """The submit of a fresh attempt, then the first outline and quiz page after it (the standing rebuilt)."""
-    from learning.services import attempt_start
+def after_change(client, quiz, n: int, show_sql: bool = False) -> None:
+    """A student's loop through a quiz, as `make bench`'s 50 students take it, then the outline after it."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
     from quizzes.models import Attempt
 
-    rows = {"submit": [], "outline, first after": [], "quiz page, first after": []}
-    counts = {}
-    outline_path = quiz.course.get_absolute_url()
-    for _ in range(n):
-        attempt = Attempt.objects.filter(quiz=quiz, user__username=USERNAME, status=Attempt.Status.IN_PROGRESS).first()
-        if attempt is None:
-            from django.contrib.auth import get_user_model
+    user = get_user_model().objects.get(username=USERNAME)
+    times: dict[str, list[float]] = {}
+    counts: dict[str, int] = {}
 
-            attempt = attempt_start(user=get_user_model().objects.get(username=USERNAME), quiz=quiz)
-        page = client.get(attempt.get_absolute_url()).text
-        form = _answers(page)
-        for name, path, method, data in (
-            ("submit", attempt.get_absolute_url(), "post", {**form, "submit": "", "confirm_unanswered": "1"}),
-            ("outline, first after", outline_path, "get", None),
-            ("quiz page, first after", quiz.get_absolute_url(), "get", None),
-        ):
-            with counting() as queries:
-                started = time.perf_counter()
-                getattr(client, method)(path, data) if data else getattr(client, method)(path)
-                rows[name].append((time.perf_counter() - started) * 1000)
-            counts[name] = len(queries)
-    for name, values in rows.items():
+    def step(name, method, path, data=None, **headers):
+        with counting() as queries:
+            started = time.perf_counter()
+            response = getattr(client, method)(path, data, headers=headers) if data else client.get(path)
+            times.setdefault(name, []).append((time.perf_counter() - started) * 1000)
+        counts[name] = len(queries)
+        if show_sql:
+            print(f"-- {name}:", *(f"   {sql[:160]}" for sql in queries), sep="\n")
+        return response
+
+    for _ in range(n):
+        step("quiz page", "get", quiz.get_absolute_url())
+        start = reverse("learning:start", kwargs={"course_slug": quiz.course.slug, "quiz_slug": quiz.slug})
+        step("start", "post", start, {"start": "1"})
+        attempt = Attempt.objects.get(user=user, quiz=quiz, status=Attempt.Status.IN_PROGRESS)
+        form = _answers(step("attempt form", "get", attempt.get_absolute_url()).text)
+        step("autosave", "post", attempt.get_absolute_url(), form, x_autosave="1")
+        step("submit", "post", attempt.get_absolute_url(), {**form, "submit": "", "confirm_unanswered": "1"})
+        step("result", "get", attempt.get_absolute_url())
+        step("outline after", "get", quiz.course.get_absolute_url())
+    print(f"\nA student's loop through a quiz ({n} times; median ms, queries):")
+    for name, values in times.items():
         values.sort()
-        print(f"{name:28} {values[len(values) // 2]:8.2f} ms (median of {len(values)}) {counts[name]:4d} queries")
+        print(f"{name:28} {values[len(values) // 2]:8.2f} ms {counts[name]:4d} queries")
 
 
 def _answers(page: str) -> dict:
@@ -210,6 +216,7 @@ def main() -> None:
     parser.add_argument("--sort", default="tottime", choices=("tottime", "cumulative"))
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--after-change", action="store_true", help="also time a submit and the pages right after it")
+    parser.add_argument("--sql", action="store_true", help="with --after-change: print each step's SQL")
     args = parser.parse_args()
     configure(args)
     from django.urls import reverse
@@ -236,7 +243,7 @@ def main() -> None:
     for name, (ms, queries, redis_calls, status) in results.items():
         print(f"{name:28} {ms:10.2f} {queries:8d} {redis_calls:6d} {floor_ms / ms:8.2f} {bare_ms / ms:7.2f} {status}")
     if args.after_change:
-        after_change(student, quiz, max(5, args.n // 20))
+        after_change(student, quiz, max(5, args.n // 20), show_sql=args.sql)
 
 
 if __name__ == "__main__":
