@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from learning.models import Enrolment
 from learning.services import enrolment_remove, roster_enrol
-from quizzes.models import Attempt
 from lessons.models import LessonProgress, LessonStatus
+from quizzes.models import Attempt
 from tests.factories import LessonFactory, ModuleFactory, QuizFactory, UserFactory, make_question
 from tests.learning.test_quiz_pages import form_values, start
 
