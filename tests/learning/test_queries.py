@@ -149,3 +149,20 @@ def test_submit_that_completes_the_course_query_count_is_pinned(student, quiz, d
     with django_assert_num_queries(16):
         attempt_submit(attempt=attempt, responses=responses)
     assert student.certificates.count() == 1
+
+
+def test_attempt_form_and_autosave_query_counts_are_pinned(db_session_client, quiz, django_assert_num_queries):
+    """Right after the start (which changed the student's standing, not their enrolment): session, user, the
+    enrolment (then cached per enrolment version), the attempt with its slots in one query. Again, while the
+    student works: session, user, the attempt with its slots. An autosave adds the attempt locked with its slots
+    (one query) and the answers written in one UPDATE, in a transaction (here a savepoint and its release, since
+    the test runs in one; in production BEGIN and COMMIT, which Django does not count)."""
+    db_session_client.get(quiz.get_absolute_url())
+    start = reverse("learning:start", kwargs={"course_slug": quiz.course.slug, "quiz_slug": quiz.slug})
+    url = db_session_client.post(start)["Location"]
+    with django_assert_num_queries(4):
+        db_session_client.get(url)
+    with django_assert_num_queries(3):
+        db_session_client.get(url)
+    with django_assert_num_queries(7):
+        db_session_client.post(url, {"q1": "0", "save": ""}, headers={"x-autosave": "1"})
