@@ -123,16 +123,18 @@ def attempt_get(*, course: Course, attempt_id: int, user, quizzes: dict[int, Qui
     course's quizzes by id passes them, and the attempt is read with its slots in one query (two if it has none).
     """
     if quizzes is not None:
-        slots = list(
-            AttemptQuestion.objects.filter(
-                attempt_id=attempt_id, attempt__user=user, attempt__quiz_id__in=quizzes
-            ).select_related("attempt")
-        )
+        # By its key alone (a cheap query to build); whose attempt and which course it is, is checked here.
+        slots = list(AttemptQuestion.objects.filter(attempt_id=attempt_id).select_related("attempt"))
+        if slots and (slots[0].attempt.user_id != user.pk or slots[0].attempt.quiz_id not in quizzes):
+            raise Http404("No such attempt.")
         if slots:
             attempt = slots[0].attempt
             for slot in slots:
                 slot.attempt = attempt
-            attempt._prefetched_objects_cache = {"slots": slots}
+            # Stored the way prefetch_related("slots") stores them, so attempt.slots.all() reads them without a query.
+            prefetched = attempt.slots.all()
+            prefetched._result_cache, prefetched._prefetch_done = slots, True
+            attempt._prefetched_objects_cache = {"slots": prefetched}
             attempt.quiz = quizzes[attempt.quiz_id]
             attempt.quiz.course = course
             if attempt.quiz.lesson:

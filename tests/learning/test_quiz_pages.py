@@ -213,6 +213,16 @@ def test_another_students_attempt_is_404(client, student, quiz):
     assert Attempt.objects.get(pk=attempt.pk).is_open
 
 
+def test_an_attempt_opened_through_another_course_is_404(student_client, student, quiz):
+    """An attempt's address under another course's slug finds nothing, though it is the student's own."""
+    attempt = attempt_start(user=student, quiz=quiz)
+    other = CourseFactory(slug="other-course")
+    url = reverse("learning:attempt", kwargs={"course_slug": other.slug, "attempt_id": attempt.pk})
+    assert student_client.get(url).status_code == HTTPStatus.NOT_FOUND
+    assert student_client.post(url, {"submit": ""}).status_code == HTTPStatus.NOT_FOUND
+    assert Attempt.objects.get(pk=attempt.pk).is_open
+
+
 def test_quiz_of_a_draft_lesson_is_404(student_client, quiz):
     """A quiz whose lesson is a draft is invisible to students."""
     quiz.lesson.is_published = False
