@@ -141,8 +141,12 @@ def _open_course(request, course_slug, *, standing_needed: bool = True):
     enrolment version (which attempts, progress and reviews leave alone), else reads the enrolment alone.
     """
     view = selectors.course_open(slug=course_slug, user=request.user)
-    standing = selectors.student_standing(view=view, user=request.user, build=standing_needed)
-    known = standing.enrolment if standing else selectors.enrolment_cached(view=view, user=request.user)
+    if standing_needed:
+        standing = selectors.student_standing(view=view, user=request.user)
+        known = standing.enrolment
+    else:
+        standing, known = selectors.standing_and_enrolment_cached(view=view, user=request.user)
+        known = standing.enrolment if standing else known
     enrolment = services.enrolment_ensure(user=request.user, course=view.course, known=known)
     if enrolment is not known:
         selectors.enrolment_remember(view=view, user=request.user, enrolment=enrolment)
