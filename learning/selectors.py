@@ -244,7 +244,13 @@ class Standing:
         return max(self.progress, key=lambda lesson_id: self.progress[lesson_id][1], default=None)
 
 
-def _standing_build(*, course: Course, user) -> Standing:
+def _standing_build(*, view: CourseView, user) -> Standing:
+    course = view.course
+    # The enrolment changes far less often than the rest: taken from its own cache when there, else read and kept.
+    enrolment = caches["versioned"].get(_enrolment_key(view, user))
+    if enrolment is None:
+        enrolment = Enrolment.objects.filter(user=user, course=course).first()
+        enrolment_remember(view=view, user=user, enrolment=enrolment)
     progress = {
         lesson_id: (status, viewed)
         for lesson_id, status, viewed in LessonProgress.objects.filter(user=user, lesson__course=course).values_list(
@@ -260,21 +266,20 @@ def _standing_build(*, course: Course, user) -> Standing:
         attempts=attempts,
         mastery=students_mastery(course=course, user_ids=[user.pk])[user.pk],
         review_due=due,
-        enrolment=Enrolment.objects.filter(user=user, course=course).first(),
+        enrolment=enrolment,
     )
 
 
 def student_standing(*, view: CourseView, user, build: bool = True) -> Standing | None:
     """The student's standing in the course, cached per (content, progress) version; empty for visitors.
 
-    Six queries when not cached (progress, attempts, mastery's two, review cards, enrolment), none when cached.
+    Five queries when not cached (progress, attempts, mastery's two, review cards), and the enrolment unless
+    cached per enrolment version (see `enrolment_remember`); none when cached.
     With `build` off, a standing not cached is None (for a page that can do with less than all of it).
     """
     if not user.is_authenticated:
         return Standing(mastery=CourseMastery(objectives={}, modules={}))
-    return _cached(
-        _standing_key(view, user), (lambda: _standing_build(course=view.course, user=user)) if build else None
-    )
+    return _cached(_standing_key(view, user), (lambda: _standing_build(view=view, user=user)) if build else None)
 
 
 def quiz_results(*, view: CourseView, standing: Standing, user) -> dict[int, QuizResult]:
