@@ -3,10 +3,12 @@ from dataclasses import dataclass
 
 from django import forms
 from django.forms.utils import flatatt
+from django.template.defaultfilters import linebreaksbr
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from lessons.markdown import render_markdown
 from quizzes.grading import word_count
 from quizzes.models import AttemptQuestion, QuestionType
 
@@ -163,6 +165,14 @@ class QuestionFields:
     fields: list[forms.BoundField]
 
     @property
+    def text_html(self) -> str:
+        """The question's text: a written task's situation and prompt are Markdown, rendered and sanitized as
+        lessons are; any other question's text keeps its line breaks."""
+        if self.snapshot["qtype"] == QuestionType.WRITTEN:
+            return mark_safe(render_markdown(self.snapshot["text"]))
+        return format_html("<p>{}</p>", linebreaksbr(self.snapshot["text"]))
+
+    @property
     def inputs_html(self) -> str:
         """The question's inputs as the page draws them."""
         return mark_safe("\n".join(answer_field(bound).html() for bound in self.fields))
@@ -293,19 +303,31 @@ class AttemptForm(forms.Form):
         return cleaned
 
     def _check_word_limit(self, slot: AttemptQuestion, cleaned: dict) -> None:
-        """A written answer over its word limit is saved as a draft but refused on submit."""
+        """A written answer outside its word limits is saved as a draft but refused on submit (a blank one is
+        left to the unanswered-question check, and scores 0)."""
         name = self._names[slot.position][0]
-        limit = slot.snapshot.get("max_words")
+        least, most = slot.snapshot.get("min_words"), slot.snapshot.get("max_words")
         words = word_count(cleaned.get(name) or "")
-        if "submit" in self.data and limit and words > limit:
-            self.add_error(
-                name,
-                forms.ValidationError(
-                    _("Question %(number)d: at most %(limit)d words; your answer has %(words)d."),
-                    code="too_many_words",
-                    params={"number": slot.position, "limit": limit, "words": words},
-                ),
+        if "submit" not in self.data or not words:
+            return
+        if most and words > most:
+            message, code, limit = (
+                _("Question %(number)d: at most %(limit)d words; your answer has %(words)d."),
+                "too_many_words",
+                most,
             )
+        elif least and words < least:
+            message, code, limit = (
+                _("Question %(number)d: at least %(limit)d words; your answer has %(words)d."),
+                "too_few_words",
+                least,
+            )
+        else:
+            return
+        self.add_error(
+            name,
+            forms.ValidationError(message, code=code, params={"number": slot.position, "limit": limit, "words": words}),
+        )
 
     def responses(self) -> dict[int, dict | None]:
         """The cleaned answers in choice ids, keyed by question position; None for a blank question."""

@@ -111,6 +111,20 @@ def test_over_the_word_limit_is_saved_but_not_submitted(student_client, written_
     assert attempt.is_open
 
 
+def test_under_the_word_limit_is_saved_but_not_submitted(student_client, written_quiz):
+    """A draft under min_words is kept; submitting it is refused with the count, and nothing is graded."""
+    student_client.post(reverse("learning:start", args=[written_quiz.course.slug, written_quiz.slug]))
+    attempt = Attempt.objects.get(quiz=written_quiz)
+    too_short = "word " * (written_slot(attempt).snapshot["min_words"] - 1)
+    student_client.post(attempt.get_absolute_url(), {"save": "1", "q2": too_short})
+    assert written_slot(attempt).response == {"text": too_short.strip()}
+    refused = student_client.post(attempt.get_absolute_url(), {"submit": "1", "q2": too_short})
+    assert refused.status_code == HTTPStatus.BAD_REQUEST
+    assert "at least" in refused.text and "words; your answer has" in refused.text
+    attempt.refresh_from_db()
+    assert attempt.is_open
+
+
 def test_the_answer_box_states_the_word_count_asked_for(student_client, written_quiz):
     """The textarea is labelled and says how many words to write."""
     student_client.post(reverse("learning:start", args=[written_quiz.course.slug, written_quiz.slug]))
