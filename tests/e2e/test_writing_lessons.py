@@ -58,6 +58,17 @@ def test_the_body_preview_with_and_without_javascript_on_pages_that_fit_1280_px(
     first = other.section_list[0]
     expect(page.locator(f"#id_section_anchor option[value='{first.anchor}']")).to_have_count(1)
 
+    # Objectives: one labelled input each; "Add another objective" adds rows up to the limit of four.
+    page.goto(f"{live_server.url}/admin/lessons/lesson/add/")
+    expect(page.get_by_label("Objective 2")).to_be_visible()
+    expect(page.get_by_label("Objective 3")).to_have_count(0)
+    add = page.get_by_role("button", name="Add another objective")
+    add.click()
+    expect(page.get_by_label("Objective 3")).to_be_focused()
+    add.click()
+    expect(page.get_by_label("Objective 4")).to_have_attribute("name", "objectives_3")
+    expect(add).to_be_hidden()
+
     # Without JavaScript, "Preview the body" re-renders the form with the rendered body and saves nothing.
     context = browser.new_context(java_script_enabled=False, viewport=SCREEN)
     plain = context.new_page()
