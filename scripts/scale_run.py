@@ -1,6 +1,6 @@
 """`make scale-run`: time the staff reports over 10,000 students and 200,000 finished attempts.
 
-    .venv/bin/python scripts/scale_run.py [--students N] [--attempts-per-student K] [--no-write]
+    .venv/bin/python scripts/scale_run.py [--students N] [--attempts-per-student K] [--reuse] [--no-write]
 
 On database `bench_scale` of the local PostgreSQL (dropped and created again): migrate, load the
 course, then bulk-create students and finished attempts in SQL (generate_series), each attempt with
@@ -8,7 +8,13 @@ the real snapshots of the questions a quiz draws (two draws per quiz, so a retry
 and synthetic answers: right with a probability that grows with the student's ability, so the
 item statistics have something to discriminate. Then the gradebook page, the gradebook CSV and the
 item analysis of the busiest quiz are requested in-process through Django's test client, logged in
-as a superuser, with their wall time and SQL query count. Nothing is optimized here: it measures.
+as a superuser, with their wall time, SQL query count and the peak memory they added to the process.
+
+The student pages (dashboard, outline, lesson, quiz page, attempt form) of one probe student are
+measured twice, on the freshly loaded course and again once the 10,000 students are in, with their
+query counts and the Django process's CPU time per request (median of several): a student's pages
+should not slow down as the class grows. `--reuse` skips the rebuild and measures an existing
+`bench_scale` (the small-data numbers are then not taken).
 """
 
 import argparse
@@ -133,53 +139,168 @@ def populate(students: int, per_student: int) -> dict:
     return {"course": course, "timings": timings, "attempts": attempts, "slots": slots, "size": size}
 
 
+def _status_kib(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def _reset_peak() -> bool:
+    """Start a new peak-memory (VmHWM) measurement at the current size; False where Linux does not allow it."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
 def measure(client, url: str, *, stream: bool = False) -> dict:
+    """One request: status, wall seconds, SQL queries, response size and the peak memory it added (MiB)."""
+    import gc
+
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    gc.collect()
+    peak_known = _reset_peak()
+    before = _status_kib("VmRSS")
     with CaptureQueriesContext(connection) as queries:
         began = time.monotonic()
         response = client.get(url)
         size = sum(len(chunk) for chunk in response.streaming_content) if stream else len(response.content)
         seconds = time.monotonic() - began
-    return {"url": url, "status": response.status_code, "seconds": seconds, "queries": len(queries), "bytes": size}
+    extra = (_status_kib("VmHWM") - before) / 1024 if peak_known else None
+    return {
+        "url": url,
+        "status": response.status_code,
+        "seconds": seconds,
+        "queries": len(queries),
+        "bytes": size,
+        "extra_mib": extra,
+    }
+
+
+STUDENT_PAGE_REPEATS = 15
+
+
+def probe_student():
+    """A student who finished the first quiz once and has the second open: the pages measured at both sizes."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from learning.services import attempt_start, attempt_submit
+    from lessons.models import Course
+    from quizzes.models import Quiz
+
+    course = Course.objects.get(slug="diplomacy-globalization")
+    first_module = course.modules.order_by("position")[0]
+    quizzes = list(Quiz.objects.filter(course=course, lesson__module=first_module).order_by("lesson__position"))
+    student = get_user_model().objects.create_user("probe-student", "probe@localhost", "unused-probe-pass")
+    attempt_submit(attempt=attempt_start(user=student, quiz=quizzes[0]), responses={})
+    attempt = attempt_start(user=student, quiz=quizzes[1])
+    return student, [
+        ("dashboard", reverse("learning:dashboard")),
+        ("outline", course.get_absolute_url()),
+        ("lesson", quizzes[1].lesson.get_absolute_url()),
+        ("quiz page", quizzes[1].get_absolute_url()),
+        ("attempt form", attempt.get_absolute_url()),
+    ]
+
+
+def student_pages(student, pages) -> dict:
+    """Per page: status, SQL queries and the median CPU milliseconds of this process per request."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(student)
+    results = {}
+    for name, url in pages:
+        for _warm in range(3):
+            client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            status = client.get(url).status_code
+        cpu = []
+        for _round in range(STUDENT_PAGE_REPEATS):
+            began = time.process_time()
+            client.get(url)
+            cpu.append(1000 * (time.process_time() - began))
+        cpu.sort()
+        results[name] = {"url": url, "status": status, "queries": len(queries), "cpu_ms": cpu[len(cpu) // 2]}
+    return results
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--students", type=int, default=10_000)
     parser.add_argument("--attempts-per-student", type=int, default=20)
+    parser.add_argument("--reuse", action="store_true", help="measure the existing bench_scale, do not rebuild it")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     admin_url = os.environ.get("BENCH_ADMIN_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
     database_url = admin_url.rsplit("/", 1)[0] + "/" + DATABASE
     began = time.monotonic()
-    bench.fresh_database(admin_url, DATABASE)
+    if not args.reuse:
+        bench.fresh_database(admin_url, DATABASE)
     env = bench.stack_env(database_url, "")
     env["ALLOWED_HOSTS"] = "testserver,127.0.0.1"
     os.environ.update(env)
     os.environ.pop("REDIS_URL")
     stack = bench.Stack(os.environ.copy(), "/nonexistent")
-    stack.manage("migrate", "--noinput", "-v0")
-    stack.manage("collectstatic", "--noinput", "-v0")
-    stack.manage("load_course", capture=True)
+    if not args.reuse:
+        stack.manage("migrate", "--noinput", "-v0")
+        stack.manage("collectstatic", "--noinput", "-v0")
+        stack.manage("load_course", capture=True)
 
     import django
 
     django.setup()
     from django.contrib.auth import get_user_model
+    from django.db import connection
     from django.db.models import Count
     from django.test import Client
     from django.urls import reverse
 
-    from quizzes.models import Quiz
+    from lessons.models import Course
+    from quizzes.models import Attempt, AttemptQuestion, Quiz
 
-    print(f"== {args.students} students x {args.attempts_per_student} finished attempts", flush=True)
-    data = populate(args.students, args.attempts_per_student)
-    course = data["course"]
-    admin = get_user_model().objects.create_superuser("scale-admin", "admin@localhost", "unused-scale-pass")
+    user_model = get_user_model()
+    small = {}
+    if args.reuse:
+        course = Course.objects.get(slug="diplomacy-globalization")
+        student = user_model.objects.get(username="probe-student")
+        probe_pages = None
+    else:
+        student, probe_pages = probe_student()
+        print("== student pages, small data", flush=True)
+        small = student_pages(student, probe_pages)
+        print(f"== {args.students} students x {args.attempts_per_student} finished attempts", flush=True)
+        data = populate(args.students, args.attempts_per_student)
+        course = data["course"]
+        user_model.objects.create_superuser("scale-admin", "admin@localhost", "unused-scale-pass")
+    if probe_pages is None:
+        attempt = Attempt.objects.get(user=student, status=Attempt.Status.IN_PROGRESS)
+        probe_pages = [
+            ("dashboard", reverse("learning:dashboard")),
+            ("outline", course.get_absolute_url()),
+            ("lesson", attempt.quiz.lesson.get_absolute_url()),
+            ("quiz page", attempt.quiz.get_absolute_url()),
+            ("attempt form", attempt.get_absolute_url()),
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
+            data = {
+                "attempts": Attempt.objects.count(),
+                "slots": AttemptQuestion.objects.count(),
+                "size": cursor.fetchone()[0],
+                "timings": {},
+            }
+    print("== student pages, 10,000 students", flush=True)
+    large = student_pages(student, probe_pages)
     client = Client()
-    client.force_login(admin)
+    client.force_login(user_model.objects.get(username="scale-admin"))
     busiest = Quiz.objects.filter(course=course).annotate(n=Count("attempts")).order_by("-n", "pk").first()
     statistics_url = reverse("reports:quiz_statistics", kwargs={"course_slug": course.slug, "quiz_slug": busiest.slug})
     pages = [
@@ -196,23 +317,45 @@ def main():
     for name, url, stream in pages:
         print(f"== {name}", flush=True)
         results.append((name, measure(client, url, stream=stream)))
+    built = (
+        f"bulk-created in SQL in {data['timings']['scores']:.0f} s" if data["timings"] else "reused from an earlier run"
+    )
     lines = [
         f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} with `make scale-run` "
         f"({time.monotonic() - began:.0f} s in all), in-process through Django's test client (production settings, "
         f"`DEBUG` off) on database `{DATABASE}` of the local PostgreSQL.",
         "",
         f"Data: {args.students:,} students, {data['attempts']:,} finished attempts, {data['slots']:,} answer slots "
-        f"(real question snapshots, synthetic answers), database size {data['size']}; bulk-created in SQL in "
-        f"{data['timings']['scores']:.0f} s.",
+        f"(real question snapshots, synthetic answers), database size {data['size']}; {built}.",
         "",
-        "| report | status | seconds | SQL queries | response size |",
-        "| --- | ---: | ---: | ---: | ---: |",
+        "| report | status | seconds | SQL queries | response size | peak memory added |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for name, result in results:
+        extra = "n/a" if result["extra_mib"] is None else f"{result['extra_mib']:.0f} MiB"
         lines.append(
             f"| {name} (`{result['url']}`) | {result['status']} | {result['seconds']:.2f} | {result['queries']} | "
-            f"{result['bytes'] / 1024:.0f} KiB |"
+            f"{result['bytes'] / 1024:.0f} KiB | {extra} |"
         )
+    lines += [
+        "",
+        "Student pages of one probe student (same own work at both sizes): SQL queries and this process's CPU "
+        f"milliseconds per request (median of {STUDENT_PAGE_REPEATS}), on the freshly loaded course and with the "
+        "10,000 students in. Target: the same query count and at most 1.5x the small-data CPU.",
+        "",
+        "| page | queries (small / large) | CPU ms (small / large) | ratio |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for name, result in large.items():
+        if name in small:
+            before = small[name]
+            ratio = result["cpu_ms"] / before["cpu_ms"] if before["cpu_ms"] else float("nan")
+            lines.append(
+                f"| {name} | {before['queries']} / {result['queries']} | {before['cpu_ms']:.1f} / "
+                f"{result['cpu_ms']:.1f} | {ratio:.2f}x |"
+            )
+        else:
+            lines.append(f"| {name} | - / {result['queries']} | - / {result['cpu_ms']:.1f} | - |")
     text = "\n".join(lines) + "\n"
     print(text)
     if not args.no_write:
