@@ -168,6 +168,7 @@ def measure(client, url: str, *, stream: bool = False) -> dict:
     with CaptureQueriesContext(connection) as queries:
         began = time.monotonic()
         response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
         size = sum(len(chunk) for chunk in response.streaming_content) if stream else len(response.content)
         seconds = time.monotonic() - began
     extra = (_status_kib("VmHWM") - before) / 1024 if peak_known else None
@@ -219,7 +220,7 @@ def student_pages(student, pages) -> dict:
     results = {}
     for name, url in pages:
         for _warm in range(3):
-            client.get(url)
+            assert client.get(url).status_code == 200, url
         with CaptureQueriesContext(connection) as queries:
             status = client.get(url).status_code
         cpu = []
@@ -246,6 +247,7 @@ def main():
         bench.fresh_database(admin_url, DATABASE)
     env = bench.stack_env(database_url, "")
     env["ALLOWED_HOSTS"] = "testserver,127.0.0.1"
+    env["INSECURE_HTTP"] = "1"  # the test client speaks plain HTTP: no redirect to HTTPS
     os.environ.update(env)
     os.environ.pop("REDIS_URL")
     stack = bench.Stack(os.environ.copy(), "/nonexistent")
