@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import models
+from django.db.models import Count, Exists, Min, OuterRef, QuerySet, Value
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -85,14 +88,24 @@ class QuizStatistics:
 
 @dataclass
 class _QuestionSlots:
-    """Everything the analysed attempts hold about one question."""
+    """What the analysed attempts hold about one question: a mark and its attempt's total per answer slot, and
+    the responses given, each once with how many slots gave it (counted in the database)."""
 
-    snapshot: dict
     position: int
-    snapshots: list[dict] = field(default_factory=list)
     marks: list[float] = field(default_factory=list)
     totals: list[float] = field(default_factory=list)
-    responses: list[dict | None] = field(default_factory=list)
+    # Version -> the snapshot of that version (one per version the attempts saw), oldest first once loaded.
+    snapshots: dict[int, dict] = field(default_factory=dict)
+    responses: list[tuple[dict | None, int]] = field(default_factory=list)
+
+    @property
+    def snapshot(self) -> dict:
+        """The latest version's snapshot: its text, title and choices are what the report shows."""
+        return self.snapshots[max(self.snapshots)]
+
+    @property
+    def response_count(self) -> int:
+        return sum(count for _response, count in self.responses)
 
 
 def _round(value: float | None) -> float | None:
@@ -106,9 +119,9 @@ def _share(count: int, total: int) -> float:
 
 def _known_choices(slots: _QuestionSlots) -> list[dict]:
     """Choices of every version the attempts saw, each under its latest text, in the latest version's order."""
-    choices = {choice["id"]: choice for choice in slots.snapshot["choices"]}
-    for snapshot in reversed(slots.snapshots):
-        for choice in snapshot["choices"]:
+    choices = {}
+    for version in sorted(slots.snapshots, reverse=True):
+        for choice in slots.snapshots[version]["choices"]:
             choices.setdefault(choice["id"], choice)
     return list(choices.values())
 
@@ -119,31 +132,32 @@ def _is_right(choice: dict) -> bool:
 
 def _picked_counts(slots: _QuestionSlots) -> tuple[Counter, int]:
     picks, blank = Counter(), 0
-    for response in slots.responses:
+    for response, count in slots.responses:
         if slots.snapshot["qtype"] == QuestionType.MULTIPLE:
             chosen = set((response or {}).get("choices") or [])
         else:
             chosen = {(response or {}).get("choice")} - {None}
-        picks.update(chosen)
-        blank += not chosen
+        for choice_id in chosen:
+            picks[choice_id] += count
+        blank += count if not chosen else 0
     return picks, blank
 
 
 def _short_answer_counts(slots: _QuestionSlots) -> tuple[list[tuple[str, int, bool]], int]:
     accepted = {
         normalize_answer(choice["text"])
-        for snapshot in slots.snapshots
+        for snapshot in slots.snapshots.values()
         for choice in snapshot["choices"]
         if _is_right(choice)
     }
     given, shown_as, blank = Counter(), {}, 0
-    for response in slots.responses:
+    for response, count in slots.responses:
         text = ((response or {}).get("text") or "").strip()
         normalized = normalize_answer(text)
         if not normalized:
-            blank += 1
+            blank += count
             continue
-        given[normalized] += 1
+        given[normalized] += count
         shown_as.setdefault(normalized, text)
     ranked = sorted(given.items(), key=lambda item: (-item[1], shown_as[item[0]]))
     return [(shown_as[answer], count, answer in accepted) for answer, count in ranked], blank
@@ -168,17 +182,17 @@ def _part_counts(slots: _QuestionSlots) -> list[tuple[str, int]]:
             if qtype == QuestionType.MATCHING
             else f"{index + 1}. {choice['text']}"
         )
-        right = sum(_part_right(qtype, response, index, choice["id"]) for response in slots.responses)
+        right = sum(count for response, count in slots.responses if _part_right(qtype, response, index, choice["id"]))
         counts.append((label, right))
     return counts
 
 
 def _answer_counts(slots: _QuestionSlots) -> list[AnswerCount]:
-    total = len(slots.responses)
+    total = slots.response_count
     qtype = slots.snapshot["qtype"]
     if qtype in {QuestionType.MATCHING, QuestionType.ORDERING}:
         counted = [(label, count, True) for label, count in _part_counts(slots)]
-        blank = sum(not response for response in slots.responses)
+        blank = sum(count for response, count in slots.responses if not response)
     elif qtype == QuestionType.SHORT:
         ranked, blank = _short_answer_counts(slots)
         counted = ranked[:SHORT_ANSWERS_SHOWN]
@@ -197,77 +211,126 @@ def _answer_counts(slots: _QuestionSlots) -> list[AnswerCount]:
     ]
 
 
-def _analysed_attempts(*, quiz: Quiz, attempts_analysed: str) -> tuple[dict[int, list[tuple]], int]:
-    """Slots of the analysed finished attempts, grouped by attempt, and how many students made them. One query."""
-    rows = (
-        AttemptQuestion.objects.filter(
-            attempt__quiz=quiz, attempt__status=Attempt.Status.FINISHED, attempt__user__is_staff=False
+# Rows of the answer-slot query read at a time: memory stays flat however many attempts a quiz has.
+SLOT_CHUNK_SIZE = 5000
+
+
+def analysed_slots(*, quiz: Quiz, attempts_analysed: str) -> QuerySet:
+    """The marked answer slots of the analysed attempts: finished, by students (not staff), and under
+    AttemptsAnalysed.FIRST only each student's first finished attempt, chosen in SQL. A slot without a mark
+    (a description, or an answer still awaiting marking) is not analysed. Each carries `question_key`: the
+    question it froze, which outlives the question's deletion."""
+    attempts = Attempt.objects.filter(quiz=quiz, status=Attempt.Status.FINISHED, user__is_staff=False)
+    if attempts_analysed == AttemptsAnalysed.FIRST:
+        earlier = Attempt.objects.filter(
+            quiz=quiz, user=OuterRef("user"), status=Attempt.Status.FINISHED, number__lt=OuterRef("number")
         )
-        .order_by("attempt__user_id", "attempt__number", "position")
-        .values_list("attempt_id", "attempt__user_id", "position", "snapshot", "response", "mark")
+        attempts = attempts.filter(~Exists(earlier))
+    frozen_id = Cast(KeyTextTransform("question_id", "snapshot"), models.BigIntegerField())
+    return (
+        AttemptQuestion.objects.filter(attempt__in=attempts, mark__isnull=False)
+        .annotate(question_key=Coalesce("question_id", frozen_id))
+        .order_by()
     )
-    attempts: dict[int, list[tuple]] = {}
-    first_attempt: dict[int, int] = {}
-    for attempt_id, user_id, position, snapshot, response, mark in rows:
-        first = first_attempt.setdefault(user_id, attempt_id)
-        if attempts_analysed == AttemptsAnalysed.FIRST and attempt_id != first:
-            continue
-        if mark is None:  # a description: shown, not marked, so nothing to analyse
-            continue
-        attempts.setdefault(attempt_id, []).append((position, snapshot, response, float(mark or 0)))
-    return attempts, len(first_attempt)
+
+
+def _marks(slots: QuerySet, by_question: dict[int, _QuestionSlots]) -> tuple[list[float], set[int]]:
+    """Each analysed attempt's score, and its marks with the attempt's total per question; the students seen.
+    One query, read in chunks in attempt order, one attempt in memory at a time."""
+    rows = (
+        slots.order_by("attempt_id")
+        .values_list("attempt_id", "attempt__user_id", "question_key", "position", "mark")
+        .iterator(chunk_size=SLOT_CHUNK_SIZE)
+    )
+    scores, students = [], set()
+
+    def close(attempt: list[tuple[int, int, float]]):
+        total = math.fsum(mark for _question, _position, mark in attempt)
+        scores.append(100 * total / len(attempt))
+        for question_key, position, mark in attempt:
+            entry = by_question.setdefault(question_key, _QuestionSlots(position=position))
+            entry.position = min(entry.position, position)
+            entry.marks.append(mark)
+            entry.totals.append(total)
+
+    current, attempt = None, []
+    for attempt_id, user_id, question_key, position, mark in rows:
+        if attempt_id != current and attempt:
+            close(attempt)
+            attempt = []
+        current = attempt_id
+        students.add(user_id)
+        attempt.append((question_key, position, float(mark)))
+    if attempt:
+        close(attempt)
+    return scores, students
+
+
+def _responses(slots: QuerySet, by_question: dict[int, _QuestionSlots]) -> None:
+    """Each distinct response per question and version, counted in the database, then one snapshot of each
+    version the attempts saw. Two queries."""
+    version = Coalesce(Cast(KeyTextTransform("version", "snapshot"), models.IntegerField()), Value(1))
+    grouped = (
+        slots.annotate(version=version)
+        .values("question_key", "version", "response")
+        .annotate(count=Count("pk"), first_slot=Min("pk"))
+        .order_by("first_slot")
+        .values_list("question_key", "version", "response", "count", "first_slot")
+    )
+    version_slot: dict[int, int] = {}
+    for question_key, question_version, response, count, first_slot in grouped:
+        entry = by_question[question_key]
+        entry.responses.append((response, count))
+        version_slot.setdefault(first_slot, question_key)
+        entry.snapshots.setdefault(question_version, first_slot)
+    if not version_slot:
+        return
+    snapshots = dict(AttemptQuestion.objects.filter(pk__in=version_slot).values_list("pk", "snapshot"))
+    for entry in by_question.values():
+        entry.snapshots = {number: snapshots[slot] for number, slot in sorted(entry.snapshots.items())}
 
 
 def quiz_statistics(*, quiz: Quiz, attempts_analysed: str = AttemptsAnalysed.FIRST) -> QuizStatistics:
     """Moodle-style item analysis of a quiz's finished student attempts: facility, discrimination and answers.
 
-    Questions are told apart by the snapshot's question id, so drawn and shuffled quizzes work. One query.
+    Questions are told apart by the question each slot froze, so drawn and shuffled quizzes work. The attempts
+    are chosen and the responses counted in the database, and only one snapshot per question version is read,
+    so time and memory do not grow with the answers' size. Three queries, whatever the number of attempts.
     """
-    attempts, student_count = _analysed_attempts(quiz=quiz, attempts_analysed=attempts_analysed)
+    slots = analysed_slots(quiz=quiz, attempts_analysed=attempts_analysed)
     by_question: dict[int, _QuestionSlots] = {}
-    scores = []
-    for slots in attempts.values():
-        total = math.fsum(mark for _position, _snapshot, _response, mark in slots)
-        scores.append(100 * total / len(slots))
-        for position, snapshot, response, mark in slots:
-            entry = by_question.setdefault(
-                snapshot["question_id"], _QuestionSlots(snapshot=snapshot, position=position)
-            )
-            if snapshot.get("version", 1) >= entry.snapshot.get("version", 1):
-                entry.snapshot = snapshot
-            entry.snapshots.append(snapshot)
-            entry.position = min(entry.position, position)
-            entry.marks.append(mark)
-            entry.totals.append(total)
-            entry.responses.append(response)
+    scores, students = _marks(slots, by_question)
+    if by_question:
+        _responses(slots, by_question)
 
     # Shuffled or drawn questions have no fixed place: list them in the order they were written.
     fixed_order = not quiz.shuffle_questions and not quiz.questions_per_attempt
     ordered = sorted(by_question.items(), key=lambda item: (item[1].position if fixed_order else 0, item[0]))
     questions = []
-    for number, (question_id, slots) in enumerate(ordered, start=1):
-        facility = _round(facility_index(slots.marks))
-        discrimination = _round(discrimination_index(slots.marks, slots.totals))
+    for number, (question_id, slots_of_question) in enumerate(ordered, start=1):
+        facility = _round(facility_index(slots_of_question.marks))
+        discrimination = _round(discrimination_index(slots_of_question.marks, slots_of_question.totals))
+        snapshot = slots_of_question.snapshot
         question = QuestionStatistics(
             number=number,
             question_id=question_id,
-            key=slots.snapshot.get("key", ""),
-            title=slots.snapshot.get("title", ""),
-            text=slots.snapshot["text"],
-            qtype=slots.snapshot["qtype"],
-            responses=len(slots.marks),
+            key=snapshot.get("key", ""),
+            title=snapshot.get("title", ""),
+            text=snapshot["text"],
+            qtype=snapshot["qtype"],
+            responses=len(slots_of_question.marks),
             facility=facility,
             discrimination=discrimination,
             flags=item_flags(facility=facility, discrimination=discrimination),
-            answers=_answer_counts(slots),
+            answers=_answer_counts(slots_of_question),
         )
         question.chart = _answers_chart(question)
         questions.append(question)
     return QuizStatistics(
         quiz=quiz,
         attempts_analysed=attempts_analysed,
-        attempt_count=len(attempts),
-        student_count=student_count,
+        attempt_count=len(scores),
+        student_count=len(students),
         mean_score=_round(mean(scores)),
         score_deviation=_round(standard_deviation(scores)),
         questions=questions,
