@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from django.db.models import Exists, Max, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from certificates.models import Certificate
@@ -269,35 +270,68 @@ def course_mastery(*, user, course: Course) -> CourseMastery:
 
 
 def students_mastery(*, course: Course, user_ids: list[int]) -> dict[int, CourseMastery]:
-    """Each student's mastery in a course. Two queries, whatever the number of students.
+    """Each student's mastery in a course. Two queries, whatever the number of students and answers.
 
     An objective's mastery is the mean mark of the student's last five answers on its questions, in
     lesson quizzes and reviews alike, so an old mistake fades as the student answers well again; a
-    module's is the mean of its objectives that have answers.
+    module's is the mean of its objectives that have answers. An answer not marked yet (a written
+    answer awaiting its marker) does not count. Each query returns only the last five answers per
+    student and objective (a window function), with how many there are in all, so the rows read do
+    not grow with the students' history.
     """
     answers: dict[int, dict[tuple[int, int], list[tuple[datetime, Decimal]]]] = {pk: {} for pk in user_ids}
+    counts: dict[int, dict[tuple[int, int], int]] = {pk: {} for pk in user_ids}
     module_of: dict[int, int] = {}
-    fields = ("question__lesson_id", "question__lesson__module_id", "question__objective")
-    quiz_rows = AttemptQuestion.objects.filter(
-        attempt__user_id__in=user_ids,
-        attempt__status=Attempt.Status.FINISHED,
-        attempt__quiz__course=course,
-        question__objective__isnull=False,
-    ).values_list("attempt__user_id", *fields, "attempt__finished_at", "mark")
-    review_rows = Review.objects.filter(
-        user_id__in=user_ids, card__course=course, question__objective__isnull=False
-    ).values_list("user_id", *fields, "reviewed_at", "mark")
-    for user_id, lesson_id, module_id, objective, when, mark in [*quiz_rows, *review_rows]:
-        answers[user_id].setdefault((lesson_id, objective), []).append((when, mark or Decimal(0)))
+    quiz_rows = _recent_answers(
+        AttemptQuestion.objects.filter(
+            attempt__user_id__in=user_ids,
+            attempt__status=Attempt.Status.FINISHED,
+            attempt__quiz__course=course,
+            question__objective__isnull=False,
+            mark__isnull=False,
+        ),
+        user="attempt__user_id",
+        when="attempt__finished_at",
+    )
+    review_rows = _recent_answers(
+        Review.objects.filter(user_id__in=user_ids, card__course=course, question__objective__isnull=False),
+        user="user_id",
+        when="reviewed_at",
+    )
+    for user_id, lesson_id, module_id, objective, when, mark, total in [*quiz_rows, *review_rows]:
+        answers[user_id].setdefault((lesson_id, objective), []).append((when, mark))
+        counts[user_id][lesson_id, objective] = counts[user_id].get((lesson_id, objective), 0) + total
         module_of[lesson_id] = module_id
-    return {user_id: _mastery(by_objective, module_of) for user_id, by_objective in answers.items()}
+    return {user_id: _mastery(by_objective, counts[user_id], module_of) for user_id, by_objective in answers.items()}
 
 
-def _mastery(answers: dict[tuple[int, int], list[tuple[datetime, Decimal]]], module_of: dict[int, int]):
+def _recent_answers(answers: QuerySet, *, user: str, when: str) -> QuerySet:
+    """Per student and objective, the last MASTERY_WINDOW of these answers (newest first, the better mark first
+    at the same moment) with how many answers there are in all: (user, lesson, module, objective, when, mark,
+    count) rows."""
+    objective = [F(user), F("question__lesson_id"), F("question__objective")]
+    return (
+        answers.annotate(
+            recent=Window(RowNumber(), partition_by=objective, order_by=[F(when).desc(), F("mark").desc()]),
+            in_all=Window(Count("pk"), partition_by=objective),
+        )
+        .filter(recent__lte=MASTERY_WINDOW)
+        .order_by()
+        .values_list(
+            user, "question__lesson_id", "question__lesson__module_id", "question__objective", when, "mark", "in_all"
+        )
+    )
+
+
+def _mastery(
+    answers: dict[tuple[int, int], list[tuple[datetime, Decimal]]],
+    counts: dict[tuple[int, int], int],
+    module_of: dict[int, int],
+):
     objectives = {}
     for key, marks in answers.items():
         recent = [mark for _when, mark in sorted(marks, reverse=True)[:MASTERY_WINDOW]]
-        objectives[key] = Mastery(share=float(sum(recent)) / len(recent), answers=len(marks))
+        objectives[key] = Mastery(share=float(sum(recent)) / len(recent), answers=counts[key])
     by_module: dict[int, list[Mastery]] = {}
     for (lesson_id, _objective), mastery in objectives.items():
         by_module.setdefault(module_of[lesson_id], []).append(mastery)
