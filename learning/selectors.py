@@ -3,6 +3,7 @@
 Each runs a fixed number of queries whatever the course size.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -12,6 +13,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from certificates.models import Certificate
+from learning.mastery import MASTERY_WINDOW, ObjectiveAnswers, objective_answers
 from learning.models import Enrolment, Review, ReviewCard
 from lessons.models import Course, EnrolmentPolicy, Lesson, LessonProgress, LessonStatus, Module
 from lessons.selectors import LessonStatusMixin
@@ -244,7 +246,6 @@ class Mastery:
         return "Proficient" if self.share >= PROFICIENT else "Still learning"
 
 
-MASTERY_WINDOW = 5
 PROFICIENT, MASTERED = 0.6, 0.85
 
 
@@ -270,17 +271,17 @@ def course_mastery(*, user, course: Course) -> CourseMastery:
 
 
 def students_mastery(*, course: Course, user_ids: list[int]) -> dict[int, CourseMastery]:
-    """Each student's mastery in a course. Two queries, whatever the number of students and answers.
+    """Each student's mastery in a course. Two queries, whatever the number of answers.
 
     An objective's mastery is the mean mark of the student's last five answers on its questions, in
     lesson quizzes and reviews alike, so an old mistake fades as the student answers well again; a
     module's is the mean of its objectives that have answers. An answer not marked yet (a written
     answer awaiting its marker) does not count. Each query returns only the last five answers per
-    student and objective (a window function), with how many there are in all, so the rows read do
-    not grow with the students' history.
+    student and objective (a window function), with how many there are in all. For a whole class,
+    class_mastery computes the same in one query aggregated in the database.
     """
-    answers: dict[int, dict[tuple[int, int], list[tuple[datetime, Decimal]]]] = {pk: {} for pk in user_ids}
-    counts: dict[int, dict[tuple[int, int], int]] = {pk: {} for pk in user_ids}
+    recent: dict[tuple[int, int, int], list[tuple[datetime, Decimal]]] = {}
+    answers: dict[tuple[int, int, int], int] = {}
     module_of: dict[int, int] = {}
     quiz_rows = _recent_answers(
         AttemptQuestion.objects.filter(
@@ -298,11 +299,35 @@ def students_mastery(*, course: Course, user_ids: list[int]) -> dict[int, Course
         user="user_id",
         when="reviewed_at",
     )
-    for user_id, lesson_id, module_id, objective, when, mark, total in [*quiz_rows, *review_rows]:
-        answers[user_id].setdefault((lesson_id, objective), []).append((when, mark))
-        counts[user_id][lesson_id, objective] = counts[user_id].get((lesson_id, objective), 0) + total
-        module_of[lesson_id] = module_id
-    return {user_id: _mastery(by_objective, counts[user_id], module_of) for user_id, by_objective in answers.items()}
+    for rows in (quiz_rows, review_rows):
+        in_source: dict[tuple[int, int, int], int] = {}
+        for user_id, lesson_id, module_id, objective, when, mark, in_all in rows:
+            key = (user_id, lesson_id, objective)
+            recent.setdefault(key, []).append((when, mark))
+            in_source[key] = in_all  # each of the objective's rows carries the same count
+            module_of[lesson_id] = module_id
+        for key, count in in_source.items():
+            answers[key] = answers.get(key, 0) + count
+    totals = []
+    for (user_id, lesson_id, objective), marks in recent.items():
+        last = [mark for _when, mark in sorted(marks, reverse=True)[:MASTERY_WINDOW]]
+        totals.append(
+            ObjectiveAnswers(
+                user_id=user_id,
+                lesson_id=lesson_id,
+                module_id=module_of[lesson_id],
+                objective=objective,
+                recent_sum=sum(last),
+                recent_count=len(last),
+                answers=answers[user_id, lesson_id, objective],
+            )
+        )
+    return _students_mastery(totals, user_ids)
+
+
+def class_mastery(*, course: Course, user_ids: list[int]) -> dict[int, CourseMastery]:
+    """students_mastery for a class: the same numbers, ranked and summed in the database. One query."""
+    return _students_mastery(objective_answers(course=course, user_ids=user_ids), user_ids)
 
 
 def _recent_answers(answers: QuerySet, *, user: str, when: str) -> QuerySet:
@@ -323,23 +348,25 @@ def _recent_answers(answers: QuerySet, *, user: str, when: str) -> QuerySet:
     )
 
 
-def _mastery(
-    answers: dict[tuple[int, int], list[tuple[datetime, Decimal]]],
-    counts: dict[tuple[int, int], int],
-    module_of: dict[int, int],
-):
-    objectives = {}
-    for key, marks in answers.items():
-        recent = [mark for _when, mark in sorted(marks, reverse=True)[:MASTERY_WINDOW]]
-        objectives[key] = Mastery(share=float(sum(recent)) / len(recent), answers=counts[key])
-    by_module: dict[int, list[Mastery]] = {}
-    for (lesson_id, _objective), mastery in objectives.items():
-        by_module.setdefault(module_of[lesson_id], []).append(mastery)
-    modules = {
-        module_id: Mastery(share=sum(m.share for m in values) / len(values), answers=sum(m.answers for m in values))
-        for module_id, values in by_module.items()
+def _students_mastery(totals: Iterable[ObjectiveAnswers], user_ids: list[int]) -> dict[int, CourseMastery]:
+    objectives: dict[int, dict[tuple[int, int], Mastery]] = {pk: {} for pk in user_ids}
+    by_module: dict[int, dict[int, list[Mastery]]] = {pk: {} for pk in user_ids}
+    for total in totals:
+        mastery = Mastery(share=float(total.recent_sum) / total.recent_count, answers=total.answers)
+        objectives[total.user_id][total.lesson_id, total.objective] = mastery
+        by_module[total.user_id].setdefault(total.module_id, []).append(mastery)
+    return {
+        user_id: CourseMastery(
+            objectives=objectives[user_id],
+            modules={
+                module_id: Mastery(
+                    share=sum(m.share for m in values) / len(values), answers=sum(m.answers for m in values)
+                )
+                for module_id, values in by_module[user_id].items()
+            },
+        )
+        for user_id in user_ids
     }
-    return CourseMastery(objectives=objectives, modules=modules)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from certificates.models import Certificate
 from learning.models import Enrolment, Review
-from learning.selectors import students_mastery
+from learning.selectors import class_mastery
 from lessons.models import Course, Lesson, LessonProgress, LessonStatus, Module
 from lessons.selectors import LessonStatusMixin
 from quizzes.models import Attempt, Quiz
@@ -221,7 +221,7 @@ class GradebookRow:
     # From the roster (course_students); None when the student has no enrolment row or no activity.
     enrolled_at: datetime | None = None
     last_activity: datetime | None = None
-    # Mastery per module id (learning.selectors.students_mastery); modules without answers are absent.
+    # Mastery per module id (learning.selectors.class_mastery); modules without answers are absent.
     mastery: dict = field(default_factory=dict)
 
 
@@ -233,7 +233,7 @@ def _done(cells: list[LessonCell], results: list[QuizResult]) -> tuple[int, int]
 
 
 def gradebook_rows(*, columns: GradebookColumns, students: list[AbstractUser]) -> list[GradebookRow]:
-    """A row for each student, in the order given. Four queries, whatever the number of students."""
+    """A row for each student, in the order given. Three queries, whatever the number of students."""
     student_ids = [student.pk for student in students]
     cells: dict[tuple[int, int], LessonCell] = {}
     lesson_by_id = {lesson.id: lesson for lesson in columns.course_lessons}
@@ -265,7 +265,7 @@ def gradebook_rows(*, columns: GradebookColumns, students: list[AbstractUser]) -
     def result(student_id: int, quiz: Quiz) -> QuizResult:
         return results.get((student_id, quiz.id)) or QuizResult(quiz=quiz)
 
-    mastery = students_mastery(course=columns.course, user_ids=student_ids)
+    mastery = class_mastery(course=columns.course, user_ids=student_ids)
     rows = []
     for student in students:
         last_activity = getattr(student, "last_activity", None)
