@@ -6,6 +6,7 @@ A page (or a CSV chunk) of students costs one progress query and one attempts qu
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from itertools import islice
 from statistics import median
 
@@ -72,7 +73,7 @@ class GradebookColumns:
     course_lessons: list[Lesson]
     course_quizzes: list[Quiz]
 
-    @property
+    @cached_property
     def course_modules(self) -> list[Module]:
         """The modules of the course's published lessons, in order (mastery is reported per module)."""
         return list({lesson.module_id: lesson.module for lesson in self.course_lessons}.values())
@@ -269,21 +270,20 @@ def gradebook_rows(*, columns: GradebookColumns, students: list[AbstractUser]) -
     rows = []
     for student in students:
         last_activity = getattr(student, "last_activity", None)
+        course_cells = [cell(student.pk, lesson) for lesson in columns.course_lessons]
+        course_results = [result(student.pk, quiz) for quiz in columns.course_quizzes]
         row = GradebookRow(
             enrolled_at=getattr(student, "enrolled_at", None),
             last_activity=None if last_activity in (None, NEVER) else last_activity,
             mastery=mastery[student.pk].modules,
             student=student,
-            lessons=[cell(student.pk, lesson) for lesson in columns.lessons],
-            quizzes=[result(student.pk, quiz) for quiz in columns.quizzes],
-            course_percent=_percent(
-                *_done(
-                    [cell(student.pk, lesson) for lesson in columns.course_lessons],
-                    [result(student.pk, quiz) for quiz in columns.course_quizzes],
-                )
-            ),
+            lessons=course_cells,
+            quizzes=course_results,
+            course_percent=_percent(*_done(course_cells, course_results)),
         )
         if columns.module is not None:
+            row.lessons = [cell(student.pk, lesson) for lesson in columns.lessons]
+            row.quizzes = [result(student.pk, quiz) for quiz in columns.quizzes]
             row.module_percent = _percent(*_done(row.lessons, row.quizzes))
         rows.append(row)
     return rows
