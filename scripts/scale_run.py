@@ -3,7 +3,7 @@
     .venv/bin/python scripts/scale_run.py [--students N] [--attempts-per-student K] [--reuse] [--no-write]
 
 On database `bench_scale` of the local PostgreSQL (dropped and created again): migrate, load the
-course, then bulk-create students and finished attempts in SQL (generate_series), each attempt with
+course, then bulk-create enrolled students and finished attempts in SQL (generate_series), each attempt with
 the real snapshots of the questions a quiz draws (two draws per quiz, so a retry meets the other)
 and synthetic answers: right with a probability that grows with the student's ability, so the
 item statistics have something to discriminate. Then the gradebook page, the gradebook CSV and the
@@ -96,6 +96,12 @@ def populate(students: int, per_student: int) -> dict:
             "is_active, date_joined) SELECT '!', false, 'scale-' || lpad(i::text, 5, '0'), 'Student ' || i, '', "
             "'', false, true, now() FROM generate_series(1, %s) i",
             [students],
+        )
+        # Every student is on the roster, as self-enrolment or a first lesson would have put them.
+        cursor.execute(
+            "INSERT INTO learning_enrolment (status, source, enrolled_at, course_id, user_id) "
+            "SELECT 'active', 'self', now() - interval '3 days', %s, id FROM auth_user WHERE username LIKE 'scale-%%'",
+            [course.pk],
         )
         timings["students"] = time.monotonic() - began
         # Student s takes `per_student` attempts: half as many quizzes (rotating with s), each twice.
