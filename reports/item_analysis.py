@@ -1,12 +1,13 @@
 """Item analysis of a quiz, as Moodle's statistics report: facility, discrimination, answer counts, charts."""
 
+import json
 import math
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Count, Exists, Min, OuterRef, QuerySet, Value
+from django.db.models import Exists, OuterRef, QuerySet, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext as _
@@ -89,12 +90,13 @@ class QuizStatistics:
 @dataclass
 class _QuestionSlots:
     """What the analysed attempts hold about one question: a mark and its attempt's total per answer slot, and
-    the responses given, each once with how many slots gave it (counted in the database)."""
+    the responses given, each once with how many slots gave it, in the order first given."""
 
     position: int
     marks: list[float] = field(default_factory=list)
     totals: list[float] = field(default_factory=list)
-    # Version -> the snapshot of that version (one per version the attempts saw), oldest first once loaded.
+    # Version -> one slot that saw it, then that slot's snapshot (oldest version first).
+    version_slots: dict[int, int] = field(default_factory=dict)
     snapshots: dict[int, dict] = field(default_factory=dict)
     responses: list[tuple[dict | None, int]] = field(default_factory=list)
 
@@ -220,29 +222,38 @@ def analysed_slots(*, quiz: Quiz, attempts_analysed: str) -> QuerySet:
     AttemptsAnalysed.FIRST only each student's first finished attempt, chosen in SQL. A slot without a mark
     (a description, or an answer still awaiting marking) is not analysed. Each carries `question_key`: the
     question it froze, which outlives the question's deletion."""
-    attempts = Attempt.objects.filter(quiz=quiz, status=Attempt.Status.FINISHED, user__is_staff=False)
+    slots = AttemptQuestion.objects.filter(
+        attempt__quiz=quiz, attempt__status=Attempt.Status.FINISHED, attempt__user__is_staff=False, mark__isnull=False
+    )
     if attempts_analysed == AttemptsAnalysed.FIRST:
         earlier = Attempt.objects.filter(
-            quiz=quiz, user=OuterRef("user"), status=Attempt.Status.FINISHED, number__lt=OuterRef("number")
+            quiz=quiz,
+            user=OuterRef("attempt__user"),
+            status=Attempt.Status.FINISHED,
+            number__lt=OuterRef("attempt__number"),
         )
-        attempts = attempts.filter(~Exists(earlier))
+        slots = slots.filter(~Exists(earlier))
     frozen_id = Cast(KeyTextTransform("question_id", "snapshot"), models.BigIntegerField())
-    return (
-        AttemptQuestion.objects.filter(attempt__in=attempts, mark__isnull=False)
-        .annotate(question_key=Coalesce("question_id", frozen_id))
-        .order_by()
-    )
+    return slots.annotate(question_key=Coalesce("question_id", frozen_id)).order_by()
 
 
-def _marks(slots: QuerySet, by_question: dict[int, _QuestionSlots]) -> tuple[list[float], set[int]]:
-    """Each analysed attempt's score, and its marks with the attempt's total per question; the students seen.
-    One query, read in chunks in attempt order, one attempt in memory at a time."""
+def _read_slots(slots: QuerySet, by_question: dict[int, _QuestionSlots]) -> tuple[list[float], set[int]]:
+    """One pass over the analysed slots, in attempt order, a chunk of rows and one attempt in memory at a time:
+    each attempt's score, each question's marks with their attempt's total, its responses counted (as JSON text,
+    decoded once per distinct response) per version, and one slot of each version. Returns the scores and the
+    students seen. One query: only small fields and the snapshot's version are read, never a whole snapshot."""
+    version = Coalesce(Cast(KeyTextTransform("version", "snapshot"), models.IntegerField()), Value(1))
     rows = (
-        slots.order_by("attempt_id")
-        .values_list("attempt_id", "attempt__user_id", "question_key", "position", "mark")
+        slots.annotate(version=version, response_text=Cast("response", models.TextField()))
+        .order_by("attempt_id")
+        .values_list(
+            "pk", "attempt_id", "attempt__user_id", "question_key", "position", "mark", "version", "response_text"
+        )
         .iterator(chunk_size=SLOT_CHUNK_SIZE)
     )
     scores, students = [], set()
+    responses: dict[int, Counter] = {}
+    version_slots: dict[int, dict[int, int]] = {}
 
     def close(attempt: list[tuple[int, int, float]]):
         total = math.fsum(mark for _question, _position, mark in attempt)
@@ -254,54 +265,45 @@ def _marks(slots: QuerySet, by_question: dict[int, _QuestionSlots]) -> tuple[lis
             entry.totals.append(total)
 
     current, attempt = None, []
-    for attempt_id, user_id, question_key, position, mark in rows:
+    for slot_id, attempt_id, user_id, question_key, position, mark, question_version, response_text in rows:
         if attempt_id != current and attempt:
             close(attempt)
             attempt = []
         current = attempt_id
         students.add(user_id)
         attempt.append((question_key, position, float(mark)))
+        responses.setdefault(question_key, Counter())[response_text] += 1
+        versions = version_slots.setdefault(question_key, {})
+        versions[question_version] = min(versions.get(question_version, slot_id), slot_id)
     if attempt:
         close(attempt)
+    for question_key, counted in responses.items():
+        by_question[question_key].responses = [
+            (None if text is None else json.loads(text), count) for text, count in counted.items()
+        ]
+        by_question[question_key].version_slots = version_slots[question_key]
     return scores, students
 
 
-def _responses(slots: QuerySet, by_question: dict[int, _QuestionSlots]) -> None:
-    """Each distinct response per question and version, counted in the database, then one snapshot of each
-    version the attempts saw. Two queries."""
-    version = Coalesce(Cast(KeyTextTransform("version", "snapshot"), models.IntegerField()), Value(1))
-    grouped = (
-        slots.annotate(version=version)
-        .values("question_key", "version", "response")
-        .annotate(count=Count("pk"), first_slot=Min("pk"))
-        .order_by("first_slot")
-        .values_list("question_key", "version", "response", "count", "first_slot")
-    )
-    version_slot: dict[int, int] = {}
-    for question_key, question_version, response, count, first_slot in grouped:
-        entry = by_question[question_key]
-        entry.responses.append((response, count))
-        version_slot.setdefault(first_slot, question_key)
-        entry.snapshots.setdefault(question_version, first_slot)
-    if not version_slot:
-        return
-    snapshots = dict(AttemptQuestion.objects.filter(pk__in=version_slot).values_list("pk", "snapshot"))
+def _load_snapshots(by_question: dict[int, _QuestionSlots]) -> None:
+    """Each question's snapshot of every version its slots saw, oldest version first. One query."""
+    wanted = [slot for entry in by_question.values() for slot in entry.version_slots.values()]
+    snapshots = dict(AttemptQuestion.objects.filter(pk__in=wanted).values_list("pk", "snapshot"))
     for entry in by_question.values():
-        entry.snapshots = {number: snapshots[slot] for number, slot in sorted(entry.snapshots.items())}
+        entry.snapshots = {number: snapshots[entry.version_slots[number]] for number in sorted(entry.version_slots)}
 
 
 def quiz_statistics(*, quiz: Quiz, attempts_analysed: str = AttemptsAnalysed.FIRST) -> QuizStatistics:
     """Moodle-style item analysis of a quiz's finished student attempts: facility, discrimination and answers.
 
     Questions are told apart by the question each slot froze, so drawn and shuffled quizzes work. The attempts
-    are chosen and the responses counted in the database, and only one snapshot per question version is read,
-    so time and memory do not grow with the answers' size. Three queries, whatever the number of attempts.
+    are chosen in the database, the slots' small fields streamed once, and only one snapshot per question version
+    is read, so memory does not grow with the answers' size. Two queries, whatever the number of attempts.
     """
-    slots = analysed_slots(quiz=quiz, attempts_analysed=attempts_analysed)
     by_question: dict[int, _QuestionSlots] = {}
-    scores, students = _marks(slots, by_question)
+    scores, students = _read_slots(analysed_slots(quiz=quiz, attempts_analysed=attempts_analysed), by_question)
     if by_question:
-        _responses(slots, by_question)
+        _load_snapshots(by_question)
 
     # Shuffled or drawn questions have no fixed place: list them in the order they were written.
     fixed_order = not quiz.shuffle_questions and not quiz.questions_per_attempt
