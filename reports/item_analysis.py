@@ -2,7 +2,7 @@
 
 import json
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -252,8 +252,8 @@ def _read_slots(slots: QuerySet, by_question: dict[int, _QuestionSlots]) -> tupl
         .iterator(chunk_size=SLOT_CHUNK_SIZE)
     )
     scores, students = [], set()
-    responses: dict[int, Counter] = {}
-    version_slots: dict[int, dict[int, int]] = {}
+    responses: dict[int, Counter] = defaultdict(Counter)
+    version_slots: dict[int, dict[int, int]] = defaultdict(dict)
 
     def close(attempt: list[tuple[int, int, float]]):
         total = math.fsum(mark for _question, _position, mark in attempt)
@@ -272,9 +272,10 @@ def _read_slots(slots: QuerySet, by_question: dict[int, _QuestionSlots]) -> tupl
         current = attempt_id
         students.add(user_id)
         attempt.append((question_key, position, float(mark)))
-        responses.setdefault(question_key, Counter())[response_text] += 1
-        versions = version_slots.setdefault(question_key, {})
-        versions[question_version] = min(versions.get(question_version, slot_id), slot_id)
+        responses[question_key][response_text] += 1
+        versions = version_slots[question_key]
+        if slot_id < versions.get(question_version, slot_id + 1):
+            versions[question_version] = slot_id
     if attempt:
         close(attempt)
     for question_key, counted in responses.items():
