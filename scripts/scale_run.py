@@ -173,16 +173,17 @@ def measure(client, url: str, *, stream: bool = False) -> dict:
     peak_known = _reset_peak()
     before = _status_kib("VmRSS")
     with CaptureQueriesContext(connection) as queries:
-        began = time.monotonic()
+        began, cpu = time.monotonic(), time.process_time()
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
         size = sum(len(chunk) for chunk in response.streaming_content) if stream else len(response.content)
-        seconds = time.monotonic() - began
+        seconds, cpu = time.monotonic() - began, time.process_time() - cpu
     extra = (_status_kib("VmHWM") - before) / 1024 if peak_known else None
     return {
         "url": url,
         "status": response.status_code,
         "seconds": seconds,
+        "cpu_seconds": cpu,
         "queries": len(queries),
         "bytes": size,
         "extra_mib": extra,
@@ -268,13 +269,14 @@ def measure_here(kind: str, target: str) -> dict:
         peak_known = _reset_peak()
         before = _status_kib("VmRSS")
         with CaptureQueriesContext(connection) as queries:
-            began = time.monotonic()
+            began, cpu = time.monotonic(), time.process_time()
             rows = gradebook_export_write(export_id=export.pk)
-            seconds = time.monotonic() - began
+            seconds, cpu = time.monotonic() - began, time.process_time() - cpu
         export.refresh_from_db()
         return {
             "status": f"{rows} rows",
             "seconds": seconds,
+            "cpu_seconds": cpu,
             "queries": len(queries),
             "bytes": len(export.content.encode()),
             "extra_mib": (_status_kib("VmHWM") - before) / 1024 if peak_known else None,
@@ -409,17 +411,22 @@ def main():
         f"Data: {args.students:,} students, {data['attempts']:,} finished attempts, {data['slots']:,} answer slots "
         f"(real question snapshots, synthetic answers), database size {data['size']}; {built}.",
         "",
-        "Each report in a fresh process: seconds of the first request there (and of the same request again, warm), "
-        "SQL queries, size, and the peak memory the first one added to the process.",
+        f"Machine load average when the reports ran: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other "
+        "work shares it; wall times stretch with it, the Django process's CPU seconds much less).",
         "",
-        "| report | status | seconds (first / warm) | SQL queries | response size | peak memory added |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "Each report in a fresh process: wall seconds of the first request there (and of the same request again, "
+        "warm), the Django process's CPU seconds of the first, SQL queries, size, and the peak memory the first one "
+        "added to the process.",
+        "",
+        "| report | status | seconds (first / warm) | Django CPU s | SQL queries | response size | peak memory added |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for name, result in results:
         extra = "n/a" if result["extra_mib"] is None else f"{result['extra_mib']:.0f} MiB"
         warm = f" / {result['warm_seconds']:.2f}" if result.get("warm_seconds") is not None else ""
+        cpu = "" if result.get("cpu_seconds") is None else f"{result['cpu_seconds']:.2f}"
         lines.append(
-            f"| {name} | {result['status']} | {result['seconds']:.2f}{warm} | {result['queries']} | "
+            f"| {name} | {result['status']} | {result['seconds']:.2f}{warm} | {cpu} | {result['queries']} | "
             f"{result['bytes'] / 1024:.0f} KiB | {extra} |"
         )
     lines += [
