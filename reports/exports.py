@@ -5,7 +5,7 @@ import csv
 import io
 import logging
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -90,15 +90,22 @@ def gradebook_csv_filename(*, course: Course, module: Module | None) -> str:
     return f"gradebook-{course.slug}{f'-{module.slug}' if module else ''}.csv"
 
 
+# Exports hold every student's marks: each new one drops the course's exports older than this.
+EXPORT_KEEP_DAYS = 7
+
+
 def gradebook_export_request(*, course: Course, user, module: Module | None, group: str, days: int) -> GradebookExport:
-    """A gradebook export waiting for the task worker, with the gradebook filter it was asked with."""
+    """A gradebook export waiting for the task worker, with the gradebook filter it was asked with; the course's
+    exports older than EXPORT_KEEP_DAYS are deleted."""
+    now = timezone.now()
+    GradebookExport.objects.filter(course=course, requested_at__lt=now - timedelta(days=EXPORT_KEEP_DAYS)).delete()
     return GradebookExport.objects.create(
         course=course,
         requested_by=user,
         module=module,
         group=group,
         days=days,
-        requested_at=timezone.now(),
+        requested_at=now,
         filename=gradebook_csv_filename(course=course, module=module),
     )
 

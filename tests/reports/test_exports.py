@@ -1,12 +1,14 @@
 """The gradebook CSV built in the background: asked for from the gradebook, prepared by the task worker (run at
 once in the tests), then downloaded; the same file as the streamed CSV, whatever the class size."""
 
+from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from learning.services import enrolment_enrol
 from reports.exports import gradebook_export_request, gradebook_export_write
@@ -124,3 +126,15 @@ def test_an_export_keeps_its_group(instructor_client, lessons, instructor):
     export = GradebookExport.objects.get()
     assert export.group == "not_started" and export.row_count == 1
     assert "group-001" in export.content and "group-000" not in export.content
+
+
+def test_a_new_export_drops_the_courses_week_old_ones(instructor, classroom):
+    """Exports hold marks: asking for one deletes the course's exports older than a week, and only those."""
+    course = classroom["course"]
+    old, recent = (
+        gradebook_export_request(course=course, user=instructor, module=None, group="", days=14) for _ in range(2)
+    )
+    GradebookExport.objects.filter(pk=old.pk).update(requested_at=timezone.now() - timedelta(days=8))
+    GradebookExport.objects.filter(pk=recent.pk).update(requested_at=timezone.now() - timedelta(days=6))
+    newest = gradebook_export_request(course=course, user=instructor, module=None, group="", days=14)
+    assert set(GradebookExport.objects.values_list("pk", flat=True)) == {recent.pk, newest.pk}
