@@ -21,7 +21,8 @@ from quizzes.models import Attempt, AttemptQuestion
 
 MASTERY_WINDOW = 5
 # Marks have 7 decimal places: summed as integers of 10^-7, the database adds them exactly on every backend.
-MARK_SCALE = 10**7
+MARK_DECIMALS = 7
+MARK_SCALE = 10**MARK_DECIMALS
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ def objective_answers(*, course: Course, user_ids: list[int]) -> Iterator[Object
                 lesson_id=lesson_id,
                 module_id=module_id,
                 objective=objective,
-                recent_sum=Decimal(int(scaled_sum)).scaleb(-7),
+                recent_sum=Decimal(int(scaled_sum)).scaleb(-MARK_DECIMALS),
                 recent_count=int(recent_count),
                 answers=int(answers),
             )
