@@ -52,7 +52,11 @@ def _attempt_data(attempt: Attempt, *, shown) -> dict:
             "lesson": snapshot.get("lesson_title", ""),
             "your_answer": review.answered,
         }
-        if not attempt.is_open:
+        if review.awaiting_marking:
+            question["awaiting_marking"] = True
+        elif not attempt.is_open:
+            if review.is_written and shown.feedback:
+                question["marker_comment"] = review.comment
             if shown.correctness:
                 question["outcome"] = review.outcome
             if shown.marks:

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef, Q
+
 from lessons.models import Course, Lesson, LessonProgress, LessonStatus
 from quizzes.models import Attempt, Quiz
 from quizzes.selectors import quiz_grade
@@ -26,6 +28,16 @@ class CourseCompletion:
         )
 
 
+def course_lessons_left(*, course: Course, user) -> bool:
+    """Whether some lesson a student sees in the course is not completed yet: one query, a cheap "not yet"."""
+    completed = LessonProgress.objects.filter(lesson=OuterRef("pk"), user=user, status=LessonStatus.COMPLETED)
+    return (
+        Lesson.objects.filter(course=course, is_published=True, module__is_published=True, course__is_published=True)
+        .filter(~Exists(completed))
+        .exists()
+    )
+
+
 def course_completion(*, course: Course, user) -> CourseCompletion:
     """Completion counted as a student sees the course (published content only), in four queries."""
     lessons = Lesson.objects.filter(
@@ -35,10 +47,12 @@ def course_completion(*, course: Course, user) -> CourseCompletion:
     completed = LessonProgress.objects.filter(
         user=user, lesson_id__in=lesson_ids, status=LessonStatus.COMPLETED
     ).count()
+    # The final exam, the quizzes of published lessons, and the written tasks of published modules.
     quizzes = {
         quiz.pk: quiz
-        for quiz in Quiz.objects.filter(course=course, is_published=True).filter(lesson__isnull=True)
-        | Quiz.objects.filter(course=course, is_published=True, lesson_id__in=lesson_ids)
+        for quiz in Quiz.objects.filter(course=course, is_published=True).filter(
+            Q(lesson__isnull=True, module__isnull=True) | Q(lesson_id__in=lesson_ids) | Q(module__is_published=True)
+        )
     }
     scores: dict[int, list] = {quiz_id: [] for quiz_id in quizzes}
     for quiz_id, score in (

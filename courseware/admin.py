@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -17,6 +17,7 @@ from courseware.admin_essays import EssayImportAdminMixin
 from courseware.admin_gift import GiftTransferAdminMixin
 from learning.services import question_regrade
 from lessons import admin as lessons_admin
+from lessons.forms import SectionSelect, section_choices
 from lessons.models import Course, Lesson
 from quizzes import admin as quizzes_admin
 from quizzes.models import Question, Quiz
@@ -31,7 +32,7 @@ class CourseAdmin(EssayImportAdminMixin, lessons_admin.CourseAdmin):
     pass
 
 
-class QuestionInline(admin.TabularInline):
+class QuestionInline(lessons_admin.NormalisedTextMixin, admin.TabularInline):
     """The lesson quiz's questions, in order; each opens in full (choices, feedback) from its link."""
 
     model = Question
@@ -40,10 +41,50 @@ class QuestionInline(admin.TabularInline):
     extra = 0
     verbose_name_plural = _("quiz questions (the lesson's quiz asks these; the final exam draws from them)")
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # The lesson's sections as saved: a heading added in this same save can be picked once it is saved.
+        formset.form.base_fields["section_anchor"].widget = SectionSelect(choices=section_choices(obj))
+        return formset
+
 
 @admin.register(Lesson)
 class LessonAdmin(lessons_admin.LessonAdmin):
+    """Lessons with their questions; a save that drops a heading questions link to warns and lists them."""
+
     inlines = [*lessons_admin.LessonAdmin.inlines, QuestionInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        lesson = form.instance
+        anchors = {section.anchor for section in lesson.section_list}
+        stranded = [
+            question
+            for question in lesson.questions.only("pk", "key", "title", "section_anchor").order_by("position", "pk")
+            if question.section_anchor not in anchors
+        ]
+        if stranded:
+            self.message_user(
+                request,
+                format_html(
+                    "{} <ul>{}</ul>",
+                    ngettext(
+                        "%(count)d question links to a section this lesson no longer has; pick its new section:",
+                        "%(count)d questions link to sections this lesson no longer has; pick their new sections:",
+                        len(stranded),
+                    )
+                    % {"count": len(stranded)},
+                    format_html_join(
+                        "",
+                        '<li><a href="{}">{}</a> (#{})</li>',
+                        (
+                            (reverse("admin:quizzes_question_change", args=[q.pk]), q.title or q.key, q.section_anchor)
+                            for q in stranded
+                        ),
+                    ),
+                ),
+                messages.WARNING,
+            )
 
 
 @admin.register(Quiz)

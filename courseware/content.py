@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lessons.markdown import count_words, extract_sections, render_markdown
-from lessons.models import EnrolmentPolicy
+from lessons.models import EnrolmentPolicy, SourceKind
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FRONT_MATTER = re.compile(r"\A\+\+\+\n(.*?)\n\+\+\+\n(.*)\Z", re.S)
@@ -35,6 +35,7 @@ class SourceData:
     key: str
     title: str
     filename: str = ""
+    kind: str = SourceKind.ESSAY
 
 
 @dataclass
@@ -120,7 +121,9 @@ def read_lesson(path: Path, source_keys: set[str]) -> LessonData:
     objectives = _require(meta, "objectives", list, path)
     if not 2 <= len(objectives) <= 4:
         raise ContentError(f"{path}: a lesson needs 2-4 objectives, found {len(objectives)}")
-    sources = _require(meta, "sources", list, path)
+    sources = meta.get("sources", [])
+    if not isinstance(sources, list) or not all(isinstance(key, str) for key in sources):
+        raise ContentError(f"{path}: 'sources' must be a list of source keys")
     unknown = sorted(set(sources) - source_keys)
     if unknown:
         raise ContentError(f"{path}: unknown source keys {', '.join(unknown)}")
@@ -164,7 +167,15 @@ def read_course(folder: Path) -> CourseData:
     for entry in manifest.get("sources", []):
         if not entry.get("key") or not entry.get("title"):
             raise ContentError(f"{manifest_path}: each source needs a key and a title")
-        sources.append(SourceData(key=str(entry["key"]), title=entry["title"], filename=entry.get("file", "")))
+        kind = entry.get("kind", SourceKind.ESSAY)
+        if kind not in SourceKind.values:
+            raise ContentError(
+                f"{manifest_path}: source {entry['key']!r}: 'kind' must be one of {', '.join(SourceKind.values)}, "
+                f"not {kind!r}"
+            )
+        sources.append(
+            SourceData(key=str(entry["key"]), title=entry["title"], filename=entry.get("file", ""), kind=kind)
+        )
     source_keys = {source.key for source in sources}
 
     course = CourseData(

@@ -29,6 +29,7 @@ from courseware.essays import (
 )
 from courseware.quiz_loading import question_write
 from courseware.sync import LoadReport, sync_row
+from lessons.caching import course_changed
 from lessons.models import Course, KeyTerm, Lesson, Module, Passage, Source
 from quizzes.gift import GiftAnswer
 from quizzes.grading import normalize_answer
@@ -151,6 +152,8 @@ def essays_import(*, course: Course, files: list[tuple[str, str]]) -> EssayImpor
     for name, key, essay in essays:
         report.essays.append(_import_essay(course, name, key, essay, keywords, report.changes))
     _sync_draft_lessons(course, modules, report)
+    # Some rows are bulk-written, which sends no signals: the course's cached pages go here.
+    course_changed(course.pk)
     return report
 
 

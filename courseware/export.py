@@ -3,6 +3,7 @@
     course.toml                     slug, title, texts, flags, module order, [quiz_defaults], [final_exam], [[sources]]
     modules/<module>/module.toml    title, summary, published, keywords, lesson order
     modules/<module>/<lesson>.md    TOML front matter between +++ lines, then the Markdown body
+    modules/<module>/task.toml      the module's written task and its rubric (courseware/task_loading.py)
     quizzes/<lesson>.gift           the lesson's questions (quizzes/gift_transfer.py writes them)
 
 TOML is written here by hand (no dependency): strings as basic strings with every control character
@@ -18,7 +19,8 @@ from django.db.models import Prefetch
 
 from courseware.content import ContentError, read_course
 from courseware.gift_transfer import gift_from_questions
-from courseware.quiz_loading import SETTINGS, read_quizzes
+from courseware.quiz_loading import SETTINGS, quiz_keys, read_quizzes
+from courseware.task_loading import TASK_FILE, read_tasks
 from lessons.models import Course, Lesson, Module
 from quizzes.models import Question, Quiz
 
@@ -61,23 +63,33 @@ def course_export(*, course: Course, folder: Path, replace: bool = False) -> Cou
     quizzes = list(Quiz.objects.filter(course=course).select_related("lesson"))
     questions: dict[int, list[Question]] = {}
     exam_bank: list[Question] = []
+    task_questions: dict[int, list[Question]] = {}
     for question in (
         Question.objects.filter(course=course)
         .select_related("lesson__module")
-        .prefetch_related("choices")
+        .prefetch_related("choices", "criteria__levels")
         .order_by("lesson__module__position", "lesson__position", "position", "id")
     ):
         if question.pool == Quiz.Kind.FINAL:
             exam_bank.append(question)
+        elif question.pool == Quiz.Kind.TASK:
+            task_questions.setdefault(question.lesson.module_id, []).append(question)
         else:
             questions.setdefault(question.lesson_id, []).append(question)
 
     export = CourseExport(folder=folder)
-    lesson_quizzes = {quiz.lesson_id: quiz for quiz in quizzes if not quiz.is_final}
+    lesson_quizzes = {quiz.lesson_id: quiz for quiz in quizzes if quiz.kind == Quiz.Kind.LESSON}
+    tasks = {quiz.module_id: quiz for quiz in quizzes if quiz.is_task}
     defaults = _quiz_defaults(lesson_quizzes.values())
     files = {Path("course.toml"): _course_toml(course, modules, quizzes, defaults)}
     for module in modules:
         files[Path("modules", module.slug, "module.toml")] = _module_toml(module)
+        if module.pk in tasks and task_questions.get(module.pk):
+            question, *others = task_questions[module.pk]
+            files[Path("modules", module.slug, TASK_FILE)] = _task_toml(tasks[module.pk], question)
+            export.warnings += [
+                f"task {tasks[module.pk].slug}: only one question is written; {q.key} is not" for q in others
+            ]
         for lesson in module.lessons.all():
             files[Path("modules", module.slug, f"{lesson.slug}.md")] = _lesson_markdown(lesson)
             quiz = lesson_quizzes.get(lesson.pk)
@@ -101,7 +113,8 @@ def course_export(*, course: Course, folder: Path, replace: bool = False) -> Cou
         path.write_text(text, encoding="utf-8")
         export.files.append(path)
     try:
-        read_quizzes(folder, read_course(folder))
+        course_data = read_course(folder)
+        read_tasks(folder, course_data, taken_keys=quiz_keys(read_quizzes(folder, course_data)))
     except ContentError as error:
         export.load_error = str(error)
     return export
@@ -178,7 +191,13 @@ def _course_toml(course: Course, modules: list[Module], quizzes: list[Quiz], def
                 for module, levels in final.blueprint.items()
             ]
     for source in course.sources.all():
-        lines += ["", "[[sources]]", _toml_pair("key", source.key), _toml_pair("title", source.title)]
+        lines += [
+            "",
+            "[[sources]]",
+            _toml_pair("key", source.key),
+            _toml_pair("kind", source.kind),
+            _toml_pair("title", source.title),
+        ]
         if source.filename:
             lines.append(_toml_pair("file", source.filename))
     return "\n".join(lines) + "\n"
@@ -212,6 +231,38 @@ def _lesson_markdown(lesson: Lesson) -> str:
     ]
     body = lesson.body.replace("\r\n", "\n").replace("\r", "\n").strip()
     return "+++\n" + "\n".join(front_matter) + "\n+++\n\n" + body + "\n"
+
+
+def _task_toml(quiz: Quiz, question: Question) -> str:
+    """A module's written task in the task.toml format; the text splits into situation and prompt at its last
+    blank line."""
+    text = question.text.replace("\r\n", "\n").strip()
+    situation, _, prompt = text.rpartition("\n\n")
+    lines = [
+        _toml_pair("key", question.key),
+        _toml_pair("title", quiz.title),
+        _toml_pair("lesson", question.lesson.slug),
+        _toml_pair("section", question.section_anchor),
+    ]
+    if question.objective:
+        lines.append(_toml_pair("objective", question.objective))
+    if question.level:
+        lines.append(_toml_pair("level", question.level))
+    lines += [
+        _toml_pair("min_words", question.min_words or 1),
+        _toml_pair("max_words", question.max_words or 5000),
+        _toml_pair("pass_mark", quiz.pass_mark),
+        _toml_pair("situation", situation or prompt),
+        _toml_pair("prompt", prompt),
+        _toml_pair("guidance", question.explanation),
+    ]
+    for criterion in sorted(question.criteria.all(), key=lambda c: (c.position, c.pk)):
+        lines += ["", "[[criteria]]", _toml_pair("title", criterion.title)]
+        lines.append(_toml_pair("description", criterion.description))
+        for level in sorted(criterion.levels.all(), key=lambda lv: (lv.position, lv.pk)):
+            lines += ["", "[[criteria.levels]]", _toml_pair("points", level.points)]
+            lines.append(_toml_pair("description", level.description))
+    return "\n".join(lines) + "\n"
 
 
 def _toml_pair(key: str, value, *, multiline: bool = False) -> str:

@@ -16,8 +16,9 @@ On top of the content-file conventions (README "Quizzes (GIFT)"):
   name the quiz's own lesson.
 - Other `[tag:]`s are kept on the question and written back on export; a `$CATEGORY:` becomes the tag
   `category:PATH`. Keys are kept as given (a Moodle idnumber such as `Q1` or `q_1` round-trips).
-- Numerical questions and descriptions import; essay items are refused, each with its line. A question
-  without an explanation (`####`) imports with a warning (linter rule Q111).
+- Numerical questions and descriptions import; essay items (`{}`, Moodle's `essay`) import as written answers,
+  marked by hand, with an empty rubric the linter flags (Q112) until an instructor writes one in the admin.
+  A question without an explanation (`####`) imports with a warning (linter rule Q111).
 - Import creates and updates, never deletes. New questions go after the lesson's existing ones; updated
   questions keep their place. One refused question or a parse error refuses the whole file, and every
   problem of the file is reported at once.
@@ -42,6 +43,7 @@ from courseware.quiz_loading import (
     item_metadata,
     item_metadata_problems,
     item_metadata_tags,
+    model_qtype,
     question_state,
     question_write,
 )
@@ -69,10 +71,6 @@ CATEGORY_TAG_PREFIX = "category:"
 # Limits of one import file, checked before parsing (size) and after (questions).
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 MAX_IMPORT_QUESTIONS = MAX_QUESTIONS
-REFUSED_TYPE_REASONS = {
-    GiftType.ESSAY: "essay questions are not supported yet: the quiz engine marks every answer itself "
-    "(a written-answer type may come later); leave it out, or give it an answer block such as {=...}",
-}
 # Tags that set fields of the question rather than being kept as its tags.
 FIELD_TAG_PREFIXES = (SECTION_TAG_PREFIX, LESSON_TAG_PREFIX, GROUP_TAG, OBJECTIVE_TAG, LEVEL_TAG)
 
@@ -106,7 +104,7 @@ class PlannedQuestion:
 
     @property
     def type_label(self) -> str:
-        return dict(QuestionType.choices).get(self.gift.qtype, str(self.gift.qtype))
+        return dict(QuestionType.choices).get(model_qtype(self.gift.qtype), str(self.gift.qtype))
 
     @property
     def label(self) -> str:
@@ -393,9 +391,11 @@ def _generated_key(quiz: Quiz, gift: GiftQuestion) -> str:
 def _plan(planned: PlannedQuestion, *, quiz: Quiz, lessons: dict[str, Lesson], existing: Question | None) -> None:
     """Fill in the lesson, section, problems, notes and action of one question."""
     gift, problems, notes = planned.gift, planned.problems, planned.notes
-    if gift.qtype not in SUPPORTED_TYPES:
-        problems.append(REFUSED_TYPE_REASONS.get(gift.qtype, f"{gift.qtype} questions are not supported"))
+    if model_qtype(gift.qtype) not in SUPPORTED_TYPES:
+        problems.append(f"{gift.qtype} questions are not supported")
         return
+    if model_qtype(gift.qtype) == QuestionType.WRITTEN and (existing is None or not existing.criteria.exists()):
+        notes.append("a written answer, marked by hand: give it a rubric in the admin before students meet it")
     if not gift.key:
         notes.append(f"no [id:]; key {planned.key} generated from its text")
     if len(planned.key) > Question._meta.get_field("key").max_length:
@@ -513,7 +513,7 @@ def _comparable(state: dict, lesson_slug: str) -> dict:
 def _write(question: Question, planned: PlannedQuestion) -> None:
     gift = planned.gift
     values = {
-        "qtype": str(gift.qtype),
+        "qtype": model_qtype(gift.qtype),
         "title": gift.title,
         "text": gift.text,
         "explanation": gift.explanation,
@@ -539,7 +539,7 @@ def _gift_question(question: Question, *, lesson_tag: bool) -> GiftQuestion:
     if question.qtype == GiftType.ORDERING:
         tags.append(ORDERING_TAG)
     return GiftQuestion(
-        qtype=GiftType(question.qtype),
+        qtype=GiftType.ESSAY if question.qtype == QuestionType.WRITTEN else GiftType(question.qtype),
         text=_clean(question.text),
         answers=[
             GiftAnswer(_clean(choice.text), choice.fraction, _clean(choice.feedback), _clean(choice.match_text))

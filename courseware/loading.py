@@ -5,8 +5,10 @@ from pathlib import Path
 from django.db import transaction
 
 from courseware.content import LessonData, ModuleData, read_course
-from courseware.quiz_loading import quizzes_load, read_quizzes
+from courseware.quiz_loading import quiz_keys, quizzes_load, read_quizzes
 from courseware.sync import LoadReport, sync_row
+from courseware.task_loading import read_tasks, tasks_load
+from lessons.caching import course_changed
 from lessons.models import Course, KeyTerm, Lesson, Module, Source
 
 
@@ -69,6 +71,7 @@ def course_load(*, folder: Path, force: bool = False) -> LoadReport:
     """
     data = read_course(folder)
     quizzes = read_quizzes(Path(folder), data)
+    tasks = read_tasks(Path(folder), data, taken_keys=quiz_keys(quizzes))
     report = LoadReport()
 
     course = Course.objects.filter(slug=data.slug).first()
@@ -102,7 +105,7 @@ def course_load(*, folder: Path, force: bool = False) -> LoadReport:
     sources = {source.key: source for source in Source.objects.filter(course=course)}
     for source_data in data.sources:
         source = sources.get(source_data.key) or Source(course=course, key=source_data.key)
-        source.title, source.filename = source_data.title, source_data.filename
+        source.title, source.filename, source.kind = source_data.title, source_data.filename, source_data.kind
         source.save()
         sources[source.key] = source
 
@@ -125,6 +128,9 @@ def course_load(*, folder: Path, force: bool = False) -> LoadReport:
                 module, lessons.get(lesson_data.slug), lesson_data, position, sources, force, report
             )
     quizzes_load(course=course, data=quizzes, lessons=lessons, force=force, report=report)
+    tasks_load(course=course, tasks=tasks, modules=modules, lessons=lessons, force=force, report=report)
+    # Key terms and choices are bulk-written, which sends no signals: the course's cached pages go here.
+    course_changed(course.pk)
     return report
 
 

@@ -40,6 +40,15 @@ SETTINGS = {
 # Item metadata riding on GIFT tags: `[tag:group:G]`, `[tag:objective:N]`, `[tag:level:L]`.
 GROUP_TAG, OBJECTIVE_TAG, LEVEL_TAG, LESSON_TAG = "group:", "objective:", "level:", "lesson:"
 SUPPORTED_TYPES = {choice.value for choice in QuestionType}
+# GIFT's and Moodle's essay ({} / type="essay") is our written answer, marked by hand against a rubric.
+GIFT_TO_MODEL_TYPES = {"essay": QuestionType.WRITTEN.value}
+
+
+def model_qtype(gift_qtype: str) -> str:
+    """The question type we store for a GIFT (or Moodle XML) question type."""
+    return GIFT_TO_MODEL_TYPES.get(str(gift_qtype), str(gift_qtype))
+
+
 FRACTION_PLACES = Decimal("0.0000001")
 SLUG_TEXT = re.compile(r"[-a-zA-Z0-9_]{1,60}")
 # Shipped content keeps slug keys; GIFT import takes any Moodle idnumber.
@@ -53,6 +62,12 @@ class QuizzesData:
     questions: dict[str, list[GiftQuestion]] = field(default_factory=dict)
     # The final exam's own bank: each question with the slug of the lesson that answers it.
     exam_questions: list[tuple[GiftQuestion, str]] = field(default_factory=list)
+
+
+def quiz_keys(data: QuizzesData) -> set[str]:
+    """Every question key the GIFT files of a course use."""
+    keys = {gift.key for questions in data.questions.values() for gift in questions}
+    return keys | {gift.key for gift, _lesson in data.exam_questions}
 
 
 def tag_value(gift: GiftQuestion, prefix: str) -> str:
@@ -156,6 +171,11 @@ def read_quizzes(folder: Path, course: CourseData) -> QuizzesData:
             problems = item_metadata_problems(question, objective_count=len(lesson.objectives))
             if problems:
                 raise ContentError(f"{where}: {problems[0]}")
+            if model_qtype(question.qtype) == QuestionType.WRITTEN:
+                raise ContentError(
+                    f"{where}: essay questions ({{}}) are not supported in a course's GIFT files: a written "
+                    "answer needs a rubric, which GIFT cannot hold; write it as the module's task.toml"
+                )
             if question.qtype not in SUPPORTED_TYPES:
                 raise ContentError(f"{where}: {question.qtype} questions are not supported by the quiz engine")
             if not question.key:
@@ -239,7 +259,7 @@ def question_state(question: Question, choices: list[Choice]) -> dict:
 
 def desired_question_state(gift: GiftQuestion, position: int, *, pool: str = Quiz.Kind.LESSON) -> dict:
     return {
-        "qtype": str(gift.qtype),
+        "qtype": model_qtype(gift.qtype),
         "title": gift.title,
         "text": gift.text,
         "explanation": gift.explanation,

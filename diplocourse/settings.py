@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "django_htmx",
     # Our apps, lowest layer first (see README.md, "What is where"); courseware's admin extends the ones below it.
     "lessons",
     "quizzes",
@@ -76,6 +77,7 @@ INSTALLED_APPS = [
     "reports",
     "courseware",
     "accounts",
+    "marking",
 ]
 
 MIDDLEWARE = [
@@ -86,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "diplocourse.middleware.PermissionsPolicyMiddleware",

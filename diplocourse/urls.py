@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("staff/reports/", include("reports.urls")),
+    path("staff/marking/", include("marking.urls")),
     path("", include("lessons.urls")),
     path("", include("learning.urls")),
     path("", include("quizzes.urls")),

@@ -3,22 +3,28 @@
 Each runs a fixed number of queries whatever the course size.
 """
 
+import bisect
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Window
+from django.core.cache import cache
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
+from django.http import Http404
 from django.utils import timezone
 
 from certificates.models import Certificate
 from learning.mastery import MASTERY_WINDOW, ObjectiveAnswers, objective_answers
 from learning.models import Enrolment, Review, ReviewCard
-from lessons.models import Course, EnrolmentPolicy, Lesson, LessonProgress, LessonStatus, Module
+from lessons.caching import CACHE_SECONDS, versions
+from lessons.models import Course, EnrolmentPolicy, KeyTerm, Lesson, LessonProgress, LessonStatus, Module
 from lessons.selectors import LessonStatusMixin
-from quizzes.models import Attempt, AttemptQuestion, Question
-from quizzes.selectors import QuizResult, course_quiz_results
+from quizzes.models import Attempt, AttemptQuestion, Question, Quiz
+from quizzes.selectors import QuizResult
 
 
 def enrolment_get(*, user, course: Course) -> Enrolment | None:
@@ -26,6 +32,243 @@ def enrolment_get(*, user, course: Course) -> Enrolment | None:
     if not user.is_authenticated:
         return None
     return Enrolment.objects.filter(user=user, course=course).first()
+
+
+# ---------------------------------------------------------------- cached reads
+#
+# A course's structure is cached per content version and a student's standing per (content version,
+# progress version): see lessons/caching.py for when each is bumped. Nothing cached is ever updated in
+# place, so a student never sees another's standing or one older than their last change.
+
+
+@dataclass
+class CourseStructure:
+    """A course's modules, lessons (without their bodies) and quizzes, drafts included, in reading order."""
+
+    course: Course
+    modules: list[Module]
+    lessons: list[Lesson]
+    quizzes: list[Quiz]
+
+    def modules_for(self, user) -> list[Module]:
+        if user.is_staff:
+            return list(self.modules)
+        return [module for module in self.modules if module.is_published]
+
+    def lessons_for(self, user) -> list[Lesson]:
+        """The lessons a user may open, in reading order (drafts anywhere up the chain hide one from students)."""
+        if user.is_staff:
+            return list(self.lessons)
+        return [lesson for lesson in self.lessons if lesson.is_visible_to_students]
+
+    def quizzes_for(self, user) -> list[Quiz]:
+        if user.is_staff:
+            return list(self.quizzes)
+        return [
+            quiz
+            for quiz in self.quizzes
+            if quiz.is_published
+            and (quiz.lesson is None or quiz.lesson.is_visible_to_students)
+            and (quiz.module is None or quiz.module.is_published)
+        ]
+
+
+def _course_structure_build(course: Course) -> CourseStructure:
+    modules = list(Module.objects.filter(course=course).order_by("position", "id").defer("keywords", "loaded_state"))
+    lessons = list(
+        Lesson.objects.filter(course=course)
+        .in_reading_order()
+        .only("id", "slug", "title", "summary", "position", "is_published", "word_count", "module_id", "course_id")
+    )
+    quizzes = list(Quiz.objects.filter(course=course).order_by("kind", "id").defer("loaded_state", "blueprint"))
+    by_module = {module.pk: module for module in modules}
+    by_lesson = {lesson.pk: lesson for lesson in lessons}
+    for module in modules:
+        module.course = course
+    for lesson in lessons:
+        lesson.course, lesson.module = course, by_module[lesson.module_id]
+    for quiz in quizzes:
+        quiz.course = course
+        quiz.lesson = by_lesson.get(quiz.lesson_id)
+        quiz.module = by_module.get(quiz.module_id)
+    # Quizzes in the lessons' reading order, a module's written task after its lessons, the final exam last.
+    order = {lesson.pk: index for index, lesson in enumerate(lessons)}
+    module_end = {lesson.module_id: index for index, lesson in enumerate(lessons)}
+
+    def place(quiz: Quiz) -> tuple:
+        if quiz.module_id:
+            return (quiz.is_final, module_end.get(quiz.module_id, -1) + 0.5, quiz.pk)
+        return (quiz.is_final, order.get(quiz.lesson_id, 0), quiz.pk)
+
+    quizzes.sort(key=place)
+    return CourseStructure(course=course, modules=modules, lessons=lessons, quizzes=quizzes)
+
+
+# What is stored under a versioned key never changes, so each worker also keeps the latest few
+# structures and lesson bodies it read, unpickled: a page then spends no time rebuilding them.
+_MEMO_SIZE = 64
+_memo: OrderedDict[str, object] = OrderedDict()
+_memo_lock = threading.Lock()
+
+
+def _cached(key: str, build=None):
+    """The value under a versioned key: from this process, else the shared cache, else `build()` (and stored).
+
+    Without `build`, a value found nowhere is None.
+    """
+    with _memo_lock:
+        value = _memo.get(key)
+        if value is not None:
+            _memo.move_to_end(key)
+            return value
+    value = cache.get(key)
+    if value is None:
+        if build is None:
+            return None
+        value = build()
+        cache.set(key, value, CACHE_SECONDS)
+    with _memo_lock:
+        _memo[key] = value
+        while len(_memo) > _MEMO_SIZE:
+            _memo.popitem(last=False)
+    return value
+
+
+def _slug_key(slug: str) -> str:
+    return f"course-slug:{slug}"
+
+
+@dataclass
+class CourseView:
+    """A course as one user opens it: its structure and the versions that key what is cached for them."""
+
+    structure: CourseStructure
+    course_version: str
+    progress_version: str
+
+    @property
+    def course(self) -> Course:
+        return self.structure.course
+
+
+def course_open(*, slug: str, user) -> CourseView:
+    """The course a user may see with its cached structure, or 404 (drafts are hidden from students).
+
+    No query once cached: the slug's course id, the versions and the structure come from the cache.
+    """
+    user_id = user.pk if user.is_authenticated else None
+    course_id = cache.get(_slug_key(slug))
+    structure = None
+    if course_id is not None:
+        course_version, progress_version = versions(course_id=course_id, user_id=user_id)
+        structure = _cached(f"course-structure:{course_id}:{course_version}")
+    if structure is None or structure.course.slug != slug:
+        course = Course.objects.filter(slug=slug).first()
+        if course is None:
+            raise Http404("No such course.")
+        # Versions first, then the rows: what is stored is never older than the version it is stored under.
+        course_version, progress_version = versions(course_id=course.pk, user_id=user_id)
+        structure = _cached(f"course-structure:{course.pk}:{course_version}", lambda: _course_structure_build(course))
+        cache.set(_slug_key(slug), course.pk, CACHE_SECONDS)
+    if not (user.is_staff or structure.course.is_published):
+        raise Http404("No such course.")
+    return CourseView(structure=structure, course_version=course_version, progress_version=progress_version)
+
+
+@dataclass
+class LessonDetail:
+    """What every reader of a lesson sees: the full lesson, its key terms and sources."""
+
+    lesson: Lesson
+    key_terms: list[KeyTerm]
+    sources: list
+
+
+def lesson_detail(*, view: CourseView, lesson: Lesson) -> LessonDetail:
+    """A lesson's body, key terms and sources, cached per content version. Three queries when not cached."""
+
+    def build():
+        full = Lesson.objects.defer("loaded_state", "body").get(pk=lesson.pk)
+        full.course, full.module = view.course, lesson.module
+        return LessonDetail(
+            lesson=full, key_terms=list(full.key_terms.order_by("term")), sources=list(full.sources.order_by("key"))
+        )
+
+    return _cached(f"lesson-detail:{lesson.pk}:{view.course_version}", build)
+
+
+@dataclass
+class Standing:
+    """One student's state in one course: progress per lesson, attempts per quiz, mastery, reviews, enrolment."""
+
+    progress: dict[int, tuple[str, datetime]] = field(default_factory=dict)
+    attempts: dict[int, list[tuple[int, str, Decimal | None]]] = field(default_factory=dict)
+    mastery: "CourseMastery | None" = None
+    review_due: list[datetime] = field(default_factory=list)
+    enrolment: Enrolment | None = None
+
+    def due_count(self, now: datetime | None = None) -> int:
+        return bisect.bisect_right(self.review_due, now or timezone.now())
+
+    def last_viewed_lesson_id(self) -> int | None:
+        return max(self.progress, key=lambda lesson_id: self.progress[lesson_id][1], default=None)
+
+
+def _standing_build(*, course: Course, user) -> Standing:
+    progress = {
+        lesson_id: (status, viewed)
+        for lesson_id, status, viewed in LessonProgress.objects.filter(user=user, lesson__course=course).values_list(
+            "lesson_id", "status", "last_viewed_at"
+        )
+    }
+    attempts: dict[int, list] = {}
+    for quiz_id, attempt_id, status, score in (
+        Attempt.objects.filter(user=user, quiz__course=course)
+        .order_by("quiz_id", "number")
+        .values_list("quiz_id", "id", "status", "score")
+    ):
+        attempts.setdefault(quiz_id, []).append((attempt_id, status, score))
+    due = sorted(ReviewCard.objects.filter(user=user, course=course).values_list("due", flat=True))
+    return Standing(
+        progress=progress,
+        attempts=attempts,
+        mastery=students_mastery(course=course, user_ids=[user.pk])[user.pk],
+        review_due=due,
+        enrolment=Enrolment.objects.filter(user=user, course=course).first(),
+    )
+
+
+def student_standing(*, view: CourseView, user, build: bool = True) -> Standing | None:
+    """The student's standing in the course, cached per (content, progress) version; empty for visitors.
+
+    Six queries when not cached (progress, attempts, mastery's two, review cards, enrolment), none when cached.
+    With `build` off, a standing not cached is None (for a page that can do with less than all of it).
+    """
+    if not user.is_authenticated:
+        return Standing(mastery=CourseMastery(objectives={}, modules={}))
+    key = f"standing:{view.course.pk}:{user.pk}:{view.course_version}:{view.progress_version}"
+    standing = cache.get(key)
+    if standing is None and build:
+        standing = _standing_build(course=view.course, user=user)
+        cache.set(key, standing, CACHE_SECONDS)
+    return standing
+
+
+def quiz_results(*, view: CourseView, standing: Standing, user) -> dict[int, QuizResult]:
+    """Every quiz of the course the user may see, keyed by id, with their standing on it. No query."""
+    results = {}
+    for quiz in view.structure.quizzes_for(user):
+        result = QuizResult(quiz=quiz)
+        for attempt_id, status, score in standing.attempts.get(quiz.pk, ()):
+            result.attempts_used += 1
+            if status == Attempt.Status.FINISHED:
+                result.scores.append(score)
+            elif status == Attempt.Status.AWAITING_MARKING:
+                result.awaiting_marking += 1
+            else:
+                result.open_attempt_id = attempt_id
+        results[quiz.pk] = result
+    return results
 
 
 @dataclass
@@ -45,6 +288,8 @@ class ModuleEntry:
     lessons: list[LessonEntry] = field(default_factory=list)
     locked: bool = False
     mastery: "Mastery | None" = None
+    # The module's written task, if it has one: a step of the course, never a lock on the next module.
+    task: QuizResult | None = None
 
     @property
     def completed_count(self) -> int:
@@ -73,14 +318,21 @@ class CourseOutline:
         return sum(module.completed_count for module in self.modules)
 
     @property
+    def tasks(self) -> list[QuizResult]:
+        return [module.task for module in self.modules if module.task]
+
+    @property
     def step_count(self) -> int:
-        """The course's one progress measure counts steps: each lesson, and the final exam if there is one."""
-        return self.lesson_count + bool(self.final_exam)
+        """The course's one progress measure counts steps: each lesson, each module's written task, and the
+        final exam if there is one."""
+        return self.lesson_count + len(self.tasks) + bool(self.final_exam)
 
     @property
     def steps_done(self) -> int:
-        """Lessons completed (passing a lesson's quiz completes it), and the final exam once passed."""
-        return self.completed_count + bool(self.final_exam and self.final_exam.passed)
+        """Lessons completed (passing a lesson's quiz completes it), written tasks passed (once marked), and the
+        final exam once passed."""
+        tasks_passed = sum(task.passed for task in self.tasks)
+        return self.completed_count + tasks_passed + bool(self.final_exam and self.final_exam.passed)
 
     @property
     def percent(self) -> int:
@@ -97,9 +349,15 @@ class CourseLocks:
     def lesson_locked(self, lesson: Lesson) -> bool:
         return lesson.module_id in self.locked_module_ids
 
+    def module_locked(self, module_id: int) -> bool:
+        return module_id in self.locked_module_ids
+
 
 def course_locks(*, course: Course, user, module_ids: list[int], results: dict[int, QuizResult]) -> CourseLocks:
-    """A module unlocks once every lesson quiz of the modules before it is passed; staff are never locked."""
+    """A module unlocks once every lesson quiz of the modules before it is passed; staff are never locked.
+
+    A module's written task never holds back the next module (it may wait days for a marker).
+    """
     if user.is_staff or not course.sequential_modules:
         return CourseLocks(locked_module_ids=set(), final_exam_locked=False)
     unpassed = {r.quiz.lesson.module_id for r in results.values() if r.quiz.lesson and not r.passed}
@@ -112,62 +370,56 @@ def course_locks(*, course: Course, user, module_ids: list[int], results: dict[i
 
 
 def course_locks_for(*, course: Course, user) -> tuple[CourseLocks, dict[int, QuizResult]]:
-    """The locks and quiz results of a course for one user, in three queries."""
-    results = course_quiz_results(course=course, user=user)
-    module_ids = list(
-        Module.objects.visible_to(user).filter(course=course).order_by("position", "id").values_list("id", flat=True)
-    )
-    return course_locks(course=course, user=user, module_ids=module_ids, results=results), results
+    """The locks and quiz results of a course for one user, from the cached structure and standing."""
+    view = course_open(slug=course.slug, user=user)
+    return course_view_locks(view=view, user=user)
 
 
-def course_outline(*, course: Course, user) -> CourseOutline:
+def course_view_locks(
+    *, view: CourseView, user, standing: Standing | None = None
+) -> tuple[CourseLocks, dict[int, QuizResult]]:
+    standing = standing or student_standing(view=view, user=user)
+    results = quiz_results(view=view, standing=standing, user=user)
+    module_ids = [module.pk for module in view.structure.modules_for(user)]
+    return course_locks(course=view.course, user=user, module_ids=module_ids, results=results), results
+
+
+def course_outline(*, course: Course, user, view: CourseView | None = None) -> CourseOutline:
     """Modules with their visible lessons, each lesson's status and quiz standing, locks, and where to continue.
 
-    Five queries whatever the course size: modules, lessons, progress, quizzes, attempts.
+    Built from the cached structure and standing: no query once both are cached.
     """
-    lessons = Lesson.objects.visible_to(user).only(
-        "id", "slug", "title", "summary", "position", "is_published", "word_count", "module_id", "course_id"
-    )
-    modules = list(
-        Module.objects.visible_to(user)
-        .filter(course=course)
-        .order_by("position", "id")
-        .defer("keywords", "loaded_state")
-        .prefetch_related(Prefetch("lessons", queryset=lessons.order_by("position", "id")))
-    )
-    progress = {}
-    if user.is_authenticated:
-        progress = {
-            row.lesson_id: row
-            for row in LessonProgress.objects.filter(user=user, lesson__course=course).only(
-                "lesson_id", "status", "last_viewed_at"
-            )
-        }
-    results = course_quiz_results(course=course, user=user)
-    locks = course_locks(course=course, user=user, module_ids=[m.id for m in modules], results=results)
+    view = view or course_open(slug=course.slug, user=user)
+    standing = student_standing(view=view, user=user)
+    locks, results = course_view_locks(view=view, user=user, standing=standing)
     quiz_by_lesson = {r.quiz.lesson_id: r for r in results.values() if r.quiz.lesson_id}
-    for result in results.values():
-        result.quiz.course = course
+    task_by_module = {r.quiz.module_id: r for r in results.values() if r.quiz.module_id}
+    lessons_by_module: dict[int, list[Lesson]] = {}
+    for lesson in view.structure.lessons_for(user):
+        lessons_by_module.setdefault(lesson.module_id, []).append(lesson)
     entries = []
-    for module in modules:
-        module.course = course
-        entry = ModuleEntry(module=module, locked=module.id in locks.locked_module_ids)
-        for lesson in module.lessons.all():
-            lesson.course, lesson.module = course, module
-            row = progress.get(lesson.id)
+    for module in view.structure.modules_for(user):
+        entry = ModuleEntry(
+            module=module,
+            locked=module.id in locks.locked_module_ids,
+            mastery=standing.mastery.modules.get(module.pk) if standing.mastery else None,
+            task=task_by_module.get(module.pk),
+        )
+        for lesson in lessons_by_module.get(module.pk, ()):
+            row = standing.progress.get(lesson.id)
             entry.lessons.append(
                 LessonEntry(
                     lesson=lesson,
-                    status=row.status if row else LessonStatus.NOT_STARTED,
+                    status=row[0] if row else LessonStatus.NOT_STARTED,
                     quiz=quiz_by_lesson.get(lesson.id),
                 )
             )
         entries.append(entry)
     final_exam = next((r for r in results.values() if r.quiz.is_final), None)
     return CourseOutline(
-        course=course,
+        course=view.course,
         modules=entries,
-        continue_lesson=_continue_lesson([e for e in entries if not e.locked], progress),
+        continue_lesson=_continue_lesson([e for e in entries if not e.locked], standing.progress),
         final_exam=final_exam,
         final_exam_locked=locks.final_exam_locked,
     )
@@ -178,7 +430,7 @@ def _continue_lesson(modules: list[ModuleEntry], progress: dict) -> Lesson | Non
     unfinished = [entry.lesson for module in modules for entry in module.lessons if not entry.is_completed]
     opened = [lesson for lesson in unfinished if lesson.id in progress]
     if opened:
-        return max(opened, key=lambda lesson: progress[lesson.id].last_viewed_at)
+        return max(opened, key=lambda lesson: progress[lesson.id][1])
     return unfinished[0] if unfinished else None
 
 

@@ -15,13 +15,15 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from fsrs import Card, Rating, Scheduler, State
 
+from certificates.selectors import course_lessons_left
 from certificates.services import certificate_issue_if_earned
 from learning.models import CalendarFeed, Enrolment, Invitation, Review, ReviewCard, new_feed_token
+from lessons.caching import progress_changed
 from lessons.models import EnrolmentPolicy, Lesson, LessonProgress
-from lessons.services import lesson_complete
+from lessons.services import lesson_complete, lesson_visit
 from quizzes import services as quiz_services
-from quizzes.grading import grade_response
-from quizzes.models import Attempt, Question, Quiz
+from quizzes.grading import grade_response, is_hand_marked
+from quizzes.models import Attempt, AttemptQuestion, Question, Quiz
 
 
 class LessonCompletionRefused(Exception):
@@ -38,7 +40,10 @@ def attempt_graded(attempt: Attempt) -> None:
         lesson_complete(user=attempt.user, lesson=attempt.quiz.lesson)
     if attempt.quiz.lesson_id is not None:
         review_cards_schedule(attempt=attempt)
-    certificate_issue_if_earned(user=attempt.user, course=attempt.quiz.course)
+    # Only a pass can newly complete a course (a fail completes no lesson and raises no quiz grade to its pass
+    # mark under any grading method), and only once no lesson is left: the full rules run only then.
+    if attempt.passed and not course_lessons_left(user=attempt.user, course=attempt.quiz.course):
+        certificate_issue_if_earned(user=attempt.user, course=attempt.quiz.course)
 
 
 def attempt_start(*, user, quiz: Quiz, now: datetime | None = None, rng=None) -> Attempt:
@@ -74,11 +79,46 @@ def question_regrade(*, question: Question) -> int:
     return quiz_services.question_regrade(question=question, on_graded=attempt_graded)
 
 
-def lesson_mark_complete(*, user, lesson: Lesson) -> LessonProgress:
+def slot_mark(
+    *,
+    slot_id: int,
+    marker,
+    levels: dict[str, int],
+    comment: str = "",
+    seen_marked_at: datetime | None = None,
+    now: datetime | None = None,
+) -> AttemptQuestion:
+    """Record a marker's mark on a written answer; the attempt's last mark grades it, with the same
+    follow-up as a submit (completion, review cards, certificate)."""
+    return quiz_services.slot_mark(
+        slot_id=slot_id,
+        marker=marker,
+        levels=levels,
+        comment=comment,
+        seen_marked_at=seen_marked_at,
+        now=now,
+        on_graded=attempt_graded,
+    )
+
+
+def lesson_open(*, user, lesson: Lesson, standing) -> LessonProgress:
+    """Record that a student opened a lesson, writing only when that changes something.
+
+    A lesson already started that is also the one the student opened last keeps its row as it is: the
+    visit changes neither its status nor which lesson "continue where you left off" points to.
+    """
+    known = standing.progress.get(lesson.pk)
+    if known is not None and standing.last_viewed_lesson_id() == lesson.pk:
+        status, viewed = known
+        return LessonProgress(user=user, lesson=lesson, status=status, last_viewed_at=viewed)
+    return lesson_visit(user=user, lesson=lesson)
+
+
+def lesson_mark_complete(*, user, lesson: Lesson) -> None:
     """A student's own "mark complete", allowed only for lessons without a quiz (passing the quiz completes those)."""
     if Quiz.objects.filter(lesson=lesson, is_published=True).exists():
         raise LessonCompletionRefused("Pass this lesson's quiz to complete it.")
-    return lesson_complete(user=user, lesson=lesson)
+    lesson_complete(user=user, lesson=lesson)
 
 
 # Day-based review: no same-day learning steps, and no random fuzz so a schedule can be tested and explained.
@@ -119,7 +159,8 @@ def review_cards_schedule(*, attempt: Attempt) -> None:
     old attempt does not count as a new review.
     """
     when = attempt.finished_at
-    slots = [slot for slot in attempt.slots.all() if slot.question_id is not None]
+    # A written answer cannot be asked again and marked on the review page: it never becomes a card.
+    slots = [slot for slot in attempt.slots.all() if slot.question_id is not None and not is_hand_marked(slot.snapshot)]
     cards = {
         card.question_id: card
         for card in ReviewCard.objects.filter(user=attempt.user, question_id__in=[slot.question_id for slot in slots])
@@ -137,10 +178,17 @@ def review_cards_schedule(*, attempt: Attempt) -> None:
         else:
             changed.append(card)
         _schedule(card, review_rating(slot.mark or Decimal(0)), when)
-    ReviewCard.objects.bulk_create(new)
-    ReviewCard.objects.bulk_update(
-        changed, ["state", "step", "stability", "difficulty", "due", "last_review", "reviews"]
+    # New and rescheduled cards in one statement (INSERT ... ON CONFLICT DO UPDATE on the student and question);
+    # without their ids, bulk_create would write the rescheduled ones in a second statement.
+    for card in changed:
+        card.pk = None
+    ReviewCard.objects.bulk_create(
+        new + changed,
+        update_conflicts=True,
+        unique_fields=["user", "question"],
+        update_fields=["state", "step", "stability", "difficulty", "due", "last_review", "reviews"],
     )
+    progress_changed(attempt.user_id)
 
 
 class ReviewAlreadyAnswered(Exception):
@@ -209,15 +257,18 @@ def enrolment_remove(*, enrolment: Enrolment, now: datetime | None = None) -> En
     return enrolment
 
 
-def enrolment_ensure(*, user, course) -> Enrolment | None:
+def enrolment_ensure(*, user, course, known: Enrolment | None = None) -> Enrolment | None:
     """The student's active enrolment, made on the spot where the course lets them in; raises NotEnrolled.
 
     Opening a lesson or quiz of an open course enrols a student implicitly; in an invitation-only course, an
-    invitation waiting for the student's e-mail address is accepted. One query for an enrolled student.
-    Staff preview every course without a roster row (None).
+    invitation waiting for the student's e-mail address is accepted. One query for an enrolled student, none
+    when the caller `known`s the active enrolment (from the student's cached standing, which any change of the
+    enrolment invalidates). Staff preview every course without a roster row (None).
     """
     if user.is_staff:
         return None
+    if known is not None and known.is_active:
+        return known
     enrolment = Enrolment.objects.filter(user=user, course=course).first()
     if enrolment is not None:
         if enrolment.is_active:
@@ -227,6 +278,7 @@ def enrolment_ensure(*, user, course) -> Enrolment | None:
         # One INSERT, no savepoint: a second tab that enrolled first is not an error.
         enrolment = Enrolment(user=user, course=course, source=Enrolment.Source.OPENED, enrolled_at=timezone.now())
         Enrolment.objects.bulk_create([enrolment], ignore_conflicts=True)
+        progress_changed(user.pk)
         return enrolment
     if user.email and invitation_accept(user=user, course=course):
         return enrolment_enrol(user=user, course=course, source=Enrolment.Source.INVITATION)
@@ -287,4 +339,5 @@ def roster_enrol(*, course, emails: list[str], dry_run: bool = False, now: datet
         status=Enrolment.Status.ACTIVE, source=Enrolment.Source.INSTRUCTOR, enrolled_at=now, removed_at=None
     )
     Invitation.objects.bulk_create([Invitation(course=course, email=email, invited_at=now) for email in result.invited])
+    progress_changed(*(user.pk for user in result.enrolled))
     return result

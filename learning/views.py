@@ -14,10 +14,11 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, JsonResponse, QueryDict
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -29,8 +30,7 @@ from learning.forms import LessonCompleteForm
 from learning.models import CalendarFeed, Enrolment, ReviewCard
 from lessons.forms import LessonSearchForm
 from lessons.models import EnrolmentPolicy, LessonProgress, LessonStatus
-from lessons.selectors import course_get, course_glossary, lesson_page, lesson_search
-from lessons.services import lesson_visit
+from lessons.selectors import LessonPage, course_get, course_glossary, lesson_search
 from quizzes import selectors as quiz_selectors
 from quizzes.forms import AttemptForm
 from quizzes.models import AttemptQuestion, Question, ReviewShown
@@ -71,11 +71,20 @@ def search(request, course_slug):
 
 
 def glossary(request, course_slug):
-    """Key terms A-Z with their lessons; a lesson in a locked module is named, not linked."""
-    course = course_get(slug=course_slug, user=request.user)
-    terms = course_glossary(course=course, user=request.user)
-    locks, _results = selectors.course_locks_for(course=course, user=request.user)
-    context = {"course": course, "terms": terms, "locked_module_ids": locks.locked_module_ids}
+    """Key terms A-Z with their lessons; a lesson in a locked module is named, not linked.
+
+    The list is cached per course version and set of locked modules: terms are read (and each lesson's
+    address reversed) only when that changes.
+    """
+    view = selectors.course_open(slug=course_slug, user=request.user)
+    course = view.course
+    locks, _results = selectors.course_view_locks(view=view, user=request.user)
+    context = {
+        "course": course,
+        "terms": SimpleLazyObject(lambda: course_glossary(course=course, user=request.user)),
+        "locked_module_ids": locks.locked_module_ids,
+        "glossary_key": (view.course_version, request.user.is_staff, sorted(locks.locked_module_ids)),
+    }
     return render(request, "lessons/glossary.html", context)
 
 
@@ -86,21 +95,21 @@ def dashboard(request):
 
 
 def outline(request, course_slug):
-    course = course_get(slug=course_slug, user=request.user)
-    enrolment = selectors.enrolment_get(user=request.user, course=course)
+    view = selectors.course_open(slug=course_slug, user=request.user)
+    course = view.course
+    standing = selectors.student_standing(view=view, user=request.user)
+    enrolment = standing.enrolment
     if enrolment is None and course.enrolment == EnrolmentPolicy.INVITATION and request.user.is_authenticated:
         # The sign-up link of an invitation lands here: an invitation to this student's address enrols them.
         with contextlib.suppress(services.NotEnrolled):
             enrolment = services.enrolment_ensure(user=request.user, course=course)
-    outline = selectors.course_outline(course=course, user=request.user)
-    mastery = selectors.course_mastery(user=request.user, course=course)
-    for entry in outline.modules:
-        entry.mastery = mastery.modules.get(entry.module.pk)
     context = {
         "course": course,
-        "outline": outline,
-        "due_count": selectors.reviews_due_count(user=request.user, course=course),
+        # Built only when the page's cached fragment is missing (a new content or progress version).
+        "outline": SimpleLazyObject(lambda: selectors.course_outline(course=course, user=request.user, view=view)),
+        "due_count": standing.due_count(),
         "enrolment": enrolment,
+        "versions": (view.course_version, view.progress_version),
     }
     return render(request, "learning/outline.html", context)
 
@@ -125,44 +134,64 @@ def enrol(request, course_slug):
     return redirect(course)
 
 
+def _open_course(request, course_slug, *, standing_needed: bool = True):
+    """The course (404 if hidden), the student's cached standing, and their enrolment ensured (403 if refused).
+
+    A page that needs the standing only for the enrolment takes it when cached and else reads the enrolment alone.
+    """
+    view = selectors.course_open(slug=course_slug, user=request.user)
+    standing = selectors.student_standing(view=view, user=request.user, build=standing_needed)
+    known = standing.enrolment if standing else None
+    services.enrolment_ensure(user=request.user, course=view.course, known=known)
+    return view, standing
+
+
 def _open_lesson(request, course_slug, lesson_slug):
     """The lesson page data, or 404 for drafts and 403 for a lesson in a locked module."""
-    course = course_get(slug=course_slug, user=request.user)
-    services.enrolment_ensure(user=request.user, course=course)
-    page = lesson_page(course=course, slug=lesson_slug, user=request.user)
-    locks, results = selectors.course_locks_for(course=course, user=request.user)
-    if locks.lesson_locked(page.lesson):
+    view, standing = _open_course(request, course_slug)
+    lessons = view.structure.lessons_for(request.user)
+    index = next((i for i, lesson in enumerate(lessons) if lesson.slug == lesson_slug), None)
+    if index is None:
+        raise Http404("No such lesson.")
+    locks, results = selectors.course_view_locks(view=view, user=request.user, standing=standing)
+    lesson = lessons[index]
+    if locks.lesson_locked(lesson):
         raise PermissionDenied(_("This lesson unlocks once you pass the quizzes of the previous module."))
-    quiz = next((result for result in results.values() if result.quiz.lesson_id == page.lesson.id), None)
-    if quiz:
-        quiz.quiz.course = course
+    detail = selectors.lesson_detail(view=view, lesson=lesson)
+    page = LessonPage(
+        lesson=detail.lesson,
+        previous=lessons[index - 1] if index > 0 else None,
+        next=lessons[index + 1] if index + 1 < len(lessons) else None,
+    )
     page.next_locked = bool(page.next) and locks.lesson_locked(page.next)
-    return course, page, quiz
+    quiz = next((result for result in results.values() if result.quiz.lesson_id == lesson.id), None)
+    return view, standing, page, detail, quiz
 
 
 @login_required
 @enrolment_required
 def lesson_detail(request, course_slug, lesson_slug):
-    course, page, quiz = _open_lesson(request, course_slug, lesson_slug)
+    view, standing, page, detail, quiz = _open_lesson(request, course_slug, lesson_slug)
     if request.user.is_staff:
         # Staff preview lessons as students see them; a preview records no progress.
         progress = LessonProgress(user=request.user, lesson=page.lesson, status=LessonStatus.NOT_STARTED)
     else:
-        progress = lesson_visit(user=request.user, lesson=page.lesson)
+        progress = services.lesson_open(user=request.user, lesson=page.lesson, standing=standing)
     complete_form = LessonCompleteForm(
-        action=reverse("learning:lesson_complete", kwargs={"course_slug": course.slug, "lesson_slug": lesson_slug})
+        action=reverse("learning:lesson_complete", kwargs={"course_slug": view.course.slug, "lesson_slug": lesson_slug})
     )
-    mastery = selectors.course_mastery(user=request.user, course=course)
     return render(
         request,
         "learning/lesson.html",
         {
-            "course": course,
+            "course": view.course,
             "page": page,
+            "detail": detail,
+            "course_version": view.course_version,
             "progress": progress,
             "quiz": quiz,
             "complete_form": complete_form,
-            "objectives": mastery.for_lesson(page.lesson),
+            "objectives": standing.mastery.for_lesson(page.lesson),
         },
     )
 
@@ -170,7 +199,7 @@ def lesson_detail(request, course_slug, lesson_slug):
 @login_required
 @enrolment_required
 def lesson_complete(request, course_slug, lesson_slug):
-    _course, page, _quiz = _open_lesson(request, course_slug, lesson_slug)
+    _view, _standing, page, _detail, _quiz = _open_lesson(request, course_slug, lesson_slug)
     if request.method != "POST":
         # A GET here (e.g. the redirect after logging in) lands on the lesson, where the button is.
         return redirect(page.lesson)
@@ -183,25 +212,29 @@ def lesson_complete(request, course_slug, lesson_slug):
     return redirect(page.lesson)
 
 
-def _check_unlocked(*, course, quiz, user):
-    """Refuse a quiz whose lesson sits in a locked module, or a final exam not yet open."""
-    locks, _results = selectors.course_locks_for(course=course, user=user)
+def _open_quiz(request, course_slug, quiz_slug):
+    """The quiz a student may take, or 404 for a hidden one and 403 for a locked one."""
+    view, standing = _open_course(request, course_slug)
+    quiz = next((quiz for quiz in view.structure.quizzes_for(request.user) if quiz.slug == quiz_slug), None)
+    if quiz is None:
+        raise Http404("No such quiz.")
+    locks, _results = selectors.course_view_locks(view=view, user=request.user, standing=standing)
     if quiz.is_final and locks.final_exam_locked:
         raise PermissionDenied(_("The final exam opens once every lesson quiz is passed."))
     if quiz.lesson and locks.lesson_locked(quiz.lesson):
         raise PermissionDenied(_("This quiz unlocks once you pass the quizzes of the previous module."))
+    if quiz.module_id and locks.module_locked(quiz.module_id):
+        raise PermissionDenied(_("This task unlocks once you pass the quizzes of the previous module."))
+    return view.course, quiz
 
 
 @login_required
 @enrolment_required
 def quiz_detail(request, course_slug, quiz_slug):
-    course = course_get(slug=course_slug, user=request.user)
-    services.enrolment_ensure(user=request.user, course=course)
-    quiz = quiz_selectors.quiz_get(course=course, slug=quiz_slug, user=request.user)
-    _check_unlocked(course=course, quiz=quiz, user=request.user)
-    for attempt in quiz_selectors.quiz_open_attempts(quiz=quiz, user=request.user):
-        services.attempt_close_if_overdue(attempt=attempt)
+    course, quiz = _open_quiz(request, course_slug, quiz_slug)
     attempts = quiz_selectors.quiz_attempts(quiz=quiz, user=request.user)
+    if any(services.attempt_close_if_overdue(attempt=attempt) for attempt in attempts if attempt.is_open):
+        attempts = quiz_selectors.quiz_attempts(quiz=quiz, user=request.user)
     result = quiz_selectors.quiz_result(quiz=quiz, attempts=attempts)
     return render(
         request, "quizzes/quiz_detail.html", {"course": course, "quiz": quiz, "attempts": attempts, "result": result}
@@ -211,10 +244,7 @@ def quiz_detail(request, course_slug, quiz_slug):
 @login_required
 @enrolment_required
 def quiz_start(request, course_slug, quiz_slug):
-    course = course_get(slug=course_slug, user=request.user)
-    services.enrolment_ensure(user=request.user, course=course)
-    quiz = quiz_selectors.quiz_get(course=course, slug=quiz_slug, user=request.user)
-    _check_unlocked(course=course, quiz=quiz, user=request.user)
+    _course, quiz = _open_quiz(request, course_slug, quiz_slug)
     if request.method != "POST":
         # A GET here (e.g. the redirect after logging in) lands on the quiz page, where the start button is.
         return redirect(quiz)
@@ -237,15 +267,16 @@ MAX_PENDING_BYTES = 64 * 1024
 def attempt_detail(request, course_slug, attempt_id):
     if not request.user.is_authenticated:
         return _keep_answers_for_login(request, attempt_id)
-    course = course_get(slug=course_slug, user=request.user)
-    services.enrolment_ensure(user=request.user, course=course)
-    attempt = quiz_selectors.attempt_get(course=course, attempt_id=attempt_id, user=request.user)
+    view, _standing = _open_course(request, course_slug, standing_needed=False)
+    course = view.course
+    quizzes = {quiz.pk: quiz for quiz in view.structure.quizzes}
+    attempt = quiz_selectors.attempt_get(course=course, attempt_id=attempt_id, user=request.user, quizzes=quizzes)
     autosave = request.method == "POST" and request.headers.get("X-Autosave") == "1"
     if attempt.is_open and services.attempt_close_if_overdue(attempt=attempt):
         if autosave:
             return JsonResponse({"saved": False, "reason": "time is up"}, status=409)
         messages.warning(request, _("Time ran out. Your attempt was graded from the answers you had saved."))
-        attempt = quiz_selectors.attempt_get(course=course, attempt_id=attempt_id, user=request.user)
+        attempt = quiz_selectors.attempt_get(course=course, attempt_id=attempt_id, user=request.user, quizzes=quizzes)
     if not attempt.is_open:
         if autosave:
             return JsonResponse({"saved": False, "reason": "already submitted"}, status=409)

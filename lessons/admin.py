@@ -1,16 +1,33 @@
 import reversion
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 from reversion.admin import VersionAdmin
 
+from lessons.forms import MarkdownEditor, NormalisedTextField
+from lessons.markdown import MAX_BODY_CHARS, markdown_preview
 from lessons.models import Course, KeyTerm, Lesson, LessonProgress, Module, Passage, Source
 
 
-class ContentAdmin(VersionAdmin):
+class NormalisedTextMixin:
+    """Textareas save LF line endings, so a form posted back unchanged by a browser (CRLF) changes nothing."""
+
+    formfield_overrides = {models.TextField: {"form_class": NormalisedTextField}}
+
+
+class ContentAdmin(NormalisedTextMixin, VersionAdmin):
     """Admin for course content: every save is kept as a revision (who, when) that can be restored."""
 
     history_latest_first = True
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
 
 
 class PublishActionsMixin:
@@ -44,12 +61,12 @@ class PublishActionsMixin:
         self._set_published(request, queryset, False)
 
 
-class SourceInline(admin.TabularInline):
+class SourceInline(NormalisedTextMixin, admin.TabularInline):
     model = Source
     extra = 0
 
 
-class ModuleInline(admin.TabularInline):
+class ModuleInline(NormalisedTextMixin, admin.TabularInline):
     model = Module
     fields = ["position", "title", "slug", "is_published"]
     prepopulated_fields = {"slug": ["title"]}
@@ -66,7 +83,7 @@ class CourseAdmin(PublishActionsMixin, ContentAdmin):
     inlines = [ModuleInline, SourceInline]
 
 
-class LessonInline(admin.TabularInline):
+class LessonInline(NormalisedTextMixin, admin.TabularInline):
     model = Lesson
     fields = ["position", "title", "slug", "is_published", "word_count"]
     readonly_fields = ["word_count"]
@@ -87,13 +104,39 @@ class ModuleAdmin(PublishActionsMixin, ContentAdmin):
     inlines = [LessonInline]
 
 
-class KeyTermInline(admin.TabularInline):
+class KeyTermInline(NormalisedTextMixin, admin.TabularInline):
     model = KeyTerm
     extra = 1
 
 
+class LessonAdminForm(forms.ModelForm):
+    """A lesson whose body is written in a Markdown editor; a "Preview the body" submit renders it and saves nothing."""
+
+    body = NormalisedTextField(
+        label=_("body"),
+        max_length=MAX_BODY_CHARS,
+        widget=MarkdownEditor,
+        help_text=Lesson._meta.get_field("body").help_text,
+    )
+
+    class Meta:
+        model = Lesson
+        fields = ["module", "title", "slug", "position", "is_published", "summary", "objectives", "body", "sources"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.previewing = self.is_bound and "_preview" in self.data
+        if "body" in self.fields:
+            self.fields["body"].widget.show_preview = self.previewing
+
+    def is_valid(self):
+        # A preview re-renders the form with what was typed, and the admin saves only a valid form.
+        return super().is_valid() and not self.previewing
+
+
 @admin.register(Lesson)
 class LessonAdmin(PublishActionsMixin, ContentAdmin):
+    form = LessonAdminForm
     list_display = ["title", "module", "position", "is_published", "word_count", "updated_at"]
     list_editable = ["position"]
     list_filter = ["course", "module", "is_published"]
@@ -110,8 +153,25 @@ class LessonAdmin(PublishActionsMixin, ContentAdmin):
         (_("Facts"), {"fields": ["word_count", "updated_at"]}),
     ]
 
+    def get_urls(self):
+        view = self.admin_site.admin_view(require_POST(self.body_preview_view))
+        return [path("preview/", view, name="lessons_lesson_preview"), *super().get_urls()]
 
-class PassageInline(admin.TabularInline):
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "body" in form.base_fields:
+            form.base_fields["body"].widget.preview_url = reverse("admin:lessons_lesson_preview")
+        return form
+
+    def body_preview_view(self, request):
+        """The body as the lesson page renders it (htmx posts it as the instructor types); nothing is saved."""
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        preview = markdown_preview(request.POST.get("body", ""))
+        return TemplateResponse(request, "admin/lessons/lesson/markdown_preview.html", {"preview": preview})
+
+
+class PassageInline(NormalisedTextMixin, admin.TabularInline):
     model = Passage
     fields = ["position", "text", "modules"]
     extra = 0
@@ -119,8 +179,8 @@ class PassageInline(admin.TabularInline):
 
 @admin.register(Source)
 class SourceAdmin(ContentAdmin):
-    list_display = ["key", "title", "course", "filename"]
-    list_filter = ["course"]
+    list_display = ["key", "kind", "title", "course", "filename"]
+    list_filter = ["course", "kind"]
     list_select_related = ["course"]
     search_fields = ["key", "title"]
     inlines = [PassageInline]

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import markdown
 import nh3
+from django.utils.translation import gettext
 
 ALLOWED_TAGS = {
     "a",
@@ -84,3 +85,43 @@ def extract_sections(html: str) -> list[Section]:
 
 def count_words(text: str) -> int:
     return len(re.findall(r"\w+", text))
+
+
+# Longest lesson body the admin saves or previews (about 30,000 words); the shipped lessons are under 8,000.
+MAX_BODY_CHARS = 200_000
+UNANCHORED_HEADING = re.compile(r"^(#{2,3})\s+(?!.*\{#[^}]+\}\s*$)(.+)$", re.M)
+
+
+@dataclass(frozen=True)
+class MarkdownPreview:
+    """A lesson body as the lesson page would show it, with what an instructor should fix."""
+
+    html: str
+    sections: list[Section]
+    problems: list[str]
+
+
+def markdown_preview(text: str) -> MarkdownPreview:
+    """Render a body for the editor's preview: the lesson page's sanitized HTML, its sections and its problems."""
+    if len(text) > MAX_BODY_CHARS:
+        return MarkdownPreview(
+            html="",
+            sections=[],
+            problems=[
+                gettext("The body is %(count)s characters long; the limit is %(limit)s. Split the lesson.")
+                % {"count": f"{len(text):,}", "limit": f"{MAX_BODY_CHARS:,}"}
+            ],
+        )
+    html = render_markdown(text)
+    sections = extract_sections(html)
+    anchors = [section.anchor for section in sections]
+    problems = [
+        gettext("Heading “%(heading)s” has no {#anchor}, so no question can link to it.") % {"heading": heading.strip()}
+        for _level, heading in UNANCHORED_HEADING.findall(text.replace("\r\n", "\n"))
+    ]
+    duplicates = sorted({anchor for anchor in anchors if anchors.count(anchor) > 1})
+    if duplicates:
+        problems.append(
+            gettext("Section anchors must be unique; repeated: %(anchors)s.") % {"anchors": ", ".join(duplicates)}
+        )
+    return MarkdownPreview(html=html, sections=sections, problems=problems)

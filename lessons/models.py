@@ -68,11 +68,29 @@ class Course(models.Model):
         return reverse("learning:outline", kwargs={"course_slug": self.slug})
 
 
+class SourceKind(models.TextChoices):
+    """What a source is; the lesson page names it so ("Essay 000: ...", "Book 2: ...")."""
+
+    ESSAY = "essay", _("Essay")
+    ARTICLE = "article", _("Article")
+    BOOK = "book", _("Book")
+    WEB_PAGE = "web_page", _("Web page")
+    NOTES = "notes", _("Notes")
+
+
 class Source(models.Model):
-    """An essay (or other text) that lessons draw their facts from."""
+    """An essay, article, book, web page or notes that lessons draw their facts from."""
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sources")
     key = models.SlugField(_("key"), max_length=40, help_text=_("Short stable name, e.g. 000."))
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=SourceKind.choices,
+        default=SourceKind.ESSAY,
+        # Also a database default, so rows written by code that predates the field stay valid.
+        db_default=SourceKind.ESSAY,
+    )
     title = models.CharField(_("title"), max_length=200)
     filename = models.CharField(_("file name"), max_length=200, blank=True)
 
@@ -239,6 +257,9 @@ class Lesson(models.Model):
 
     @property
     def section_list(self) -> list[Section]:
+        """The saved sections; a lesson not saved yet reads them from its body."""
+        if self.pk is None and not self.sections:
+            return extract_sections(render_markdown(self.body))
         return [Section(**section) for section in self.sections]
 
     @property

@@ -51,35 +51,6 @@ class LessonPage:
     next_locked: bool = False
 
 
-def lesson_page(*, course: Course, slug: str, user) -> LessonPage:
-    """A lesson the user may open and its neighbours in reading order, or 404."""
-    try:
-        lesson = (
-            Lesson.objects.visible_to(user)
-            .filter(course=course)
-            .select_related("module")
-            .prefetch_related("key_terms", "sources")
-            .get(slug=slug)
-        )
-    except Lesson.DoesNotExist:
-        raise Http404("No such lesson.") from None
-    lesson.course = lesson.module.course = course
-    sequence = list(
-        Lesson.objects.visible_to(user)
-        .filter(course=course)
-        .in_reading_order()
-        .only("id", "slug", "title", "course_id", "module_id")
-    )
-    index = next(i for i, item in enumerate(sequence) if item.id == lesson.id)
-    for neighbour in sequence:
-        neighbour.course = course
-    return LessonPage(
-        lesson=lesson,
-        previous=sequence[index - 1] if index > 0 else None,
-        next=sequence[index + 1] if index + 1 < len(sequence) else None,
-    )
-
-
 @dataclass(frozen=True)
 class SearchHit:
     """A lesson found by a search, with the passage of its text that matched."""

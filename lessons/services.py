@@ -3,6 +3,7 @@
 from django.db import IntegrityError
 from django.utils import timezone
 
+from lessons.caching import progress_changed
 from lessons.models import Lesson, LessonProgress, LessonStatus
 
 
@@ -13,25 +14,38 @@ def lesson_visit(*, user, lesson: Lesson) -> LessonProgress:
     if not created:
         LessonProgress.objects.filter(pk=progress.pk).update(last_viewed_at=now)
         progress.last_viewed_at = now
+    progress_changed(user.pk)
     return progress
 
 
-def lesson_complete(*, user, lesson: Lesson) -> LessonProgress:
-    """Mark a lesson completed for a student; completing twice keeps the first completion time."""
+def lesson_complete(*, user, lesson: Lesson) -> None:
+    """Mark a lesson completed for a student; completing twice keeps the first completion time.
+
+    One query when the student has opened the lesson (an update of a row not yet completed), two when not
+    (and the row is inserted completed); a row already completed, or completed meanwhile by a racing
+    request, keeps its completion time.
+    """
     now = timezone.now()
-    progress, _ = _progress_get_or_create(user=user, lesson=lesson, defaults={"last_viewed_at": now})
-    if progress.status != LessonStatus.COMPLETED:
-        updated = (
-            LessonProgress.objects.filter(pk=progress.pk)
-            .exclude(status=LessonStatus.COMPLETED)
-            .update(status=LessonStatus.COMPLETED, completed_at=now)
+    updated = (
+        LessonProgress.objects.filter(user=user, lesson=lesson)
+        .exclude(status=LessonStatus.COMPLETED)
+        .update(status=LessonStatus.COMPLETED, completed_at=now)
+    )
+    if not updated:
+        LessonProgress.objects.bulk_create(
+            [
+                LessonProgress(
+                    user=user,
+                    lesson=lesson,
+                    status=LessonStatus.COMPLETED,
+                    started_at=now,
+                    last_viewed_at=now,
+                    completed_at=now,
+                )
+            ],
+            ignore_conflicts=True,
         )
-        if updated:
-            progress.status, progress.completed_at = LessonStatus.COMPLETED, now
-        else:
-            # A racing request completed it first: keep its completion time.
-            progress.refresh_from_db(fields=["status", "completed_at"])
-    return progress
+    progress_changed(user.pk)
 
 
 def _progress_get_or_create(*, user, lesson: Lesson, defaults: dict) -> tuple[LessonProgress, bool]:

@@ -1,8 +1,10 @@
 from django.shortcuts import render
 
 from lessons import selectors
+from lessons.caching import catalog_version
 
 
 def catalog(request):
+    # Visitors all see the same list: it is drawn once per catalog version (the query runs only then).
     courses = selectors.course_list(user=request.user)
-    return render(request, "lessons/catalog.html", {"courses": courses})
+    return render(request, "lessons/catalog.html", {"courses": courses, "catalog_version": catalog_version()})

@@ -1,12 +1,157 @@
+import dataclasses
 from dataclasses import dataclass
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from quizzes.grading import word_count
 from quizzes.models import AttemptQuestion, QuestionType
 
 MAX_SHORT_ANSWER = 200
+# A written answer: about 3,000 words of English, far beyond any word limit a question sets.
+MAX_WRITTEN_ANSWER = 20_000
 CHOOSE = ("", _("Choose…"))
+
+
+@dataclass
+class AnswerOption:
+    value: str
+    label: str
+    selected: bool
+    id: str
+
+
+@dataclass
+class AnswerField:
+    """One input of a question, drawn by `html()` with plain markup: a labelled group of radios or checkboxes
+    in a fieldset with its legend, or a labelled select or text box, with its errors tied to it.
+
+    An attempt page has dozens of choices; drawing each through a widget template (or a crispy-forms field
+    template) cost about two thirds of the page, so they are drawn here, every value escaped by format_html.
+    """
+
+    kind: str  # "radio", "checkbox", "select", "text" or "textarea"
+    name: str
+    id: str
+    label: str
+    value: str
+    options: list[AnswerOption]
+    errors: list[str]
+    max_length: int | None = None
+    help_text: str = ""
+    # A written answer's box: its rows and the word limits its counter reads.
+    attrs: dict = dataclasses.field(default_factory=dict)
+
+    def html(self) -> str:
+        invalid = " is-invalid" if self.errors else ""
+        error_id = f"{self.id}_error"
+        errors = format_html_join(" ", "<strong>{}</strong>", ((error,) for error in self.errors))
+        if self.kind in {"radio", "checkbox"}:
+            options = format_html_join(
+                "\n",
+                '<div class="form-check"><input type="{}" class="form-check-input{}"  name="{}" value="{}"  id="{}"{}>'
+                '<label for="{}" class="form-check-label">{}</label></div>',
+                (
+                    (self.kind, invalid, self.name, o.value, o.id, CHECKED if o.selected else "", o.id, o.label)
+                    for o in self.options
+                ),
+            )
+            feedback = format_html('<div id="{}" class="invalid-feedback d-block">{}</div>', error_id, errors)
+            return format_html(
+                '<div id="div_{}" class="mb-3"><fieldset{}><legend class="form-label fs-6">{}</legend>'
+                "<div>{}</div>{}</fieldset></div>",
+                self.id,
+                format_html(' aria-describedby="{}"', error_id) if self.errors else "",
+                self.label,
+                options,
+                feedback if self.errors else "",
+            )
+        help_id = f"{self.id}_helptext"
+        described_by = " ".join([*([error_id] if self.errors else []), *([help_id] if self.help_text else [])])
+        described = format_html(
+            "{}{}",
+            mark_safe(' aria-invalid="true"') if self.errors else "",
+            format_html(' aria-describedby="{}"', described_by) if described_by else "",
+        )
+        if self.kind == "select":
+            control = format_html(
+                '<select name="{}" class="select form-select{}" id="{}"{}>{}</select>',
+                self.name,
+                invalid,
+                self.id,
+                described,
+                format_html_join(
+                    "",
+                    '<option value="{}"{}>{}</option>',
+                    ((o.value, SELECTED if o.selected else "", o.label) for o in self.options),
+                ),
+            )
+        elif self.kind == "textarea":
+            control = format_html(
+                '<textarea name="{}"{}{} class="textarea form-control{}" id="{}"{}>\n{}</textarea>',
+                self.name,
+                flatatt(self.attrs),
+                format_html(' maxlength="{}"', self.max_length) if self.max_length else "",
+                invalid,
+                self.id,
+                described,
+                self.value,
+            )
+        else:
+            control = format_html(
+                '<input type="text" name="{}" value="{}"{} class="textinput form-control{}" id="{}"{}>',
+                self.name,
+                self.value,
+                format_html(' maxlength="{}"', self.max_length) if self.max_length else "",
+                invalid,
+                self.id,
+                described,
+            )
+        return format_html(
+            '<div id="div_{}" class="mb-3"><label for="{}" class="form-label">{}</label>{}{}{}</div>',
+            self.id,
+            self.id,
+            self.label,
+            control,
+            format_html('<div id="{}" class="invalid-feedback">{}</div>', error_id, errors) if self.errors else "",
+            format_html('<div id="{}" class="form-text">{}</div>', help_id, self.help_text) if self.help_text else "",
+        )
+
+
+CHECKED, SELECTED = mark_safe(" checked"), mark_safe(" selected")
+
+
+def answer_field(bound: forms.BoundField) -> AnswerField:
+    """The plain description of one bound answer field: its kind, current value, options and errors."""
+    field, value = bound.field, bound.value()
+    widget_kind = {
+        forms.RadioSelect: "radio",
+        forms.CheckboxSelectMultiple: "checkbox",
+        forms.Select: "select",
+        forms.Textarea: "textarea",
+    }.get(type(field.widget), "text")
+    options = []
+    if widget_kind not in {"text", "textarea"}:
+        chosen = {str(item) for item in value} if isinstance(value, list | tuple) else {str(value or "")}
+        options = [
+            AnswerOption(value=str(key), label=str(label), selected=str(key) in chosen, id=f"{bound.auto_id}_{index}")
+            for index, (key, label) in enumerate(field.choices)
+        ]
+    return AnswerField(
+        kind=widget_kind,
+        name=bound.html_name,
+        id=bound.auto_id,
+        label=str(field.label),
+        value="" if value is None or widget_kind not in {"text", "textarea"} else str(value),
+        options=options,
+        errors=list(bound.errors),
+        max_length=getattr(field, "max_length", None),
+        help_text=str(field.help_text),
+        attrs={name: value for name, value in field.widget.attrs.items() if name != "maxlength"},
+    )
 
 
 @dataclass
@@ -15,7 +160,12 @@ class QuestionFields:
 
     position: int
     snapshot: dict
-    fields: list
+    fields: list[forms.BoundField]
+
+    @property
+    def inputs_html(self) -> str:
+        """The question's inputs as the page draws them."""
+        return mark_safe("\n".join(answer_field(bound).html() for bound in self.fields))
 
 
 class AttemptForm(forms.Form):
@@ -67,6 +217,24 @@ class AttemptForm(forms.Form):
             return [name]
         if qtype == QuestionType.DESCRIPTION:
             return []
+        if qtype == QuestionType.WRITTEN:
+            self.fields[name] = forms.CharField(
+                label=_("Your answer"),
+                max_length=MAX_WRITTEN_ANSWER,
+                required=False,
+                strip=False,
+                initial=response.get("text", ""),
+                help_text=written_hint(snapshot),
+                widget=forms.Textarea(
+                    attrs={
+                        "rows": 14,
+                        "data-word-count": "",
+                        "data-min-words": snapshot.get("min_words") or "",
+                        "data-max-words": snapshot.get("max_words") or "",
+                    }
+                ),
+            )
+            return [name]
         names = []
         if qtype == QuestionType.MATCHING:
             match_order = snapshot["match_order"]
@@ -107,6 +275,8 @@ class AttemptForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         for slot in self.slots:
+            if slot.snapshot["qtype"] == QuestionType.WRITTEN:
+                self._check_word_limit(slot, cleaned)
             if slot.snapshot["qtype"] != QuestionType.ORDERING:
                 continue
             ranks = [cleaned.get(name) for name in self._names[slot.position]]
@@ -121,6 +291,21 @@ class AttemptForm(forms.Form):
                     ),
                 )
         return cleaned
+
+    def _check_word_limit(self, slot: AttemptQuestion, cleaned: dict) -> None:
+        """A written answer over its word limit is saved as a draft but refused on submit."""
+        name = self._names[slot.position][0]
+        limit = slot.snapshot.get("max_words")
+        words = word_count(cleaned.get(name) or "")
+        if "submit" in self.data and limit and words > limit:
+            self.add_error(
+                name,
+                forms.ValidationError(
+                    _("Question %(number)d: at most %(limit)d words; your answer has %(words)d."),
+                    code="too_many_words",
+                    params={"number": slot.position, "limit": limit, "words": words},
+                ),
+            )
 
     def responses(self) -> dict[int, dict | None]:
         """The cleaned answers in choice ids, keyed by question position; None for a blank question."""
@@ -143,6 +328,10 @@ class AttemptForm(forms.Form):
             return {"choices": sorted(order[int(value)] for value in values[0])} if values[0] else None
         if qtype in {QuestionType.SHORT, QuestionType.NUMERICAL}:
             return {"text": values[0].strip()} if values[0] and values[0].strip() else None
+        if qtype == QuestionType.WRITTEN:
+            # Line breaks are the student's paragraphs: kept as typed, with Windows line ends made plain.
+            text = (values[0] or "").replace("\r\n", "\n").strip()
+            return {"text": text} if text else None
         if qtype == QuestionType.DESCRIPTION:
             return None
         if qtype == QuestionType.MATCHING:
@@ -153,6 +342,18 @@ class AttemptForm(forms.Form):
             return None
         ranked = sorted(zip(values, order, strict=True), key=lambda pair: int(pair[0]))
         return {"order": [choice_id for _rank, choice_id in ranked]}
+
+
+def written_hint(snapshot: dict) -> str:
+    """The word count a written answer asks for, in words."""
+    low, high = snapshot.get("min_words"), snapshot.get("max_words")
+    if low and high:
+        return _("Write %(low)d to %(high)d words.") % {"low": low, "high": high}
+    if high:
+        return _("Write at most %(high)d words.") % {"high": high}
+    if low:
+        return _("Write at least %(low)d words.") % {"low": low}
+    return ""
 
 
 def _index(order: list[int], choice_id: int | None) -> str:

@@ -9,6 +9,7 @@ the student gave, in choice ids:
     matching           {"pairs": {"left id": right id, ...}}    (right id = the choice whose match text was picked)
     ordering           {"order": [id, ...]}                      (first to last)
     description        nothing: it is text shown between questions, and not marked
+    written            {"text": "..."}                           (marked by hand against the snapshot's rubric)
 
 A short answer or numerical answer '*' matches anything the other answers do not (Moodle's catch-all).
 A numerical answer is VALUE, VALUE:TOLERANCE or MIN..MAX; a matching choice with no text is an extra
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 
 CATCH_ALL = "*"
 UNMARKED_TYPES = frozenset({"description"})
+HAND_MARKED_TYPES = frozenset({"written"})
 ZERO = Decimal(0)
 ONE = Decimal(1)
 MARK_PLACES = Decimal("0.0000001")
@@ -48,6 +50,41 @@ def _clamp(value: Decimal) -> Decimal:
 def is_marked(snapshot: dict) -> bool:
     """Whether a question counts towards the score (a description does not)."""
     return snapshot["qtype"] not in UNMARKED_TYPES
+
+
+def is_hand_marked(snapshot: dict) -> bool:
+    """Whether a marker, not the machine, marks the question (a written answer)."""
+    return snapshot["qtype"] in HAND_MARKED_TYPES
+
+
+def word_count(text: str) -> int:
+    """Words as the answer box counts them: runs of characters between spaces."""
+    return len(text.split())
+
+
+def rubric_total(rubric: list[dict]) -> int:
+    """The points a snapshot's rubric gives at most: each criterion's top level, added up."""
+    return sum(max((level["points"] for level in criterion["levels"]), default=0) for criterion in rubric)
+
+
+def rubric_mark(rubric: list[dict], chosen: dict[str, int]) -> tuple[int, Decimal]:
+    """(points, mark from 0 to 1) for the level chosen per criterion ({criterion id as text: level id}).
+
+    Raises ValueError unless exactly one level of each criterion is chosen and the rubric gives points.
+    """
+    total = rubric_total(rubric)
+    if not rubric or total <= 0:
+        raise ValueError("the rubric gives no points")
+    points = 0
+    for criterion in rubric:
+        levels = {level["id"]: level for level in criterion["levels"]}
+        level = levels.get(chosen.get(str(criterion["id"])))
+        if level is None:
+            raise ValueError(f"no level chosen for {criterion['title']!r}")
+        points += level["points"]
+    if set(chosen) != {str(criterion["id"]) for criterion in rubric}:
+        raise ValueError("a level was chosen for a criterion the rubric does not have")
+    return points, _clamp(Decimal(points) / Decimal(total))
 
 
 def numerical_bounds(text: str) -> tuple[Decimal, Decimal] | None:
@@ -118,6 +155,8 @@ def _left_items(snapshot: dict) -> list[dict]:
 
 def grade_response(snapshot: dict, response: dict | None) -> Decimal:
     """The mark for one response, from 0 (wrong or blank) to 1 (fully right)."""
+    if is_hand_marked(snapshot):
+        raise ValueError("a written answer is marked by hand")
     if not response:
         return ZERO
     choices = _choices(snapshot)
@@ -175,7 +214,7 @@ def correct_answer_lines(snapshot: dict) -> list[str]:
         return [best["text"]]
     if qtype == "multiple":
         return [choice["text"] for choice in choices if _fraction(choice) > 0]
-    if qtype == "description":
+    if qtype in {"description", "written"}:
         return []
     if qtype in {"short", "numerical"}:
         best = max(_fraction(choice) for choice in choices)
@@ -197,7 +236,7 @@ def response_lines(snapshot: dict, response: dict | None) -> list[str]:
         return [choice["text"]] if choice else []
     if qtype == "multiple":
         return [choices[choice_id]["text"] for choice_id in response.get("choices", []) if choice_id in choices]
-    if qtype in {"short", "numerical"}:
+    if qtype in {"short", "numerical", "written"}:
         return [response.get("text", "")]
     if qtype == "matching":
         pairs = response.get("pairs", {})

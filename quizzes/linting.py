@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from difflib import SequenceMatcher
 from fractions import Fraction
-from itertools import combinations
+from itertools import combinations, pairwise
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -71,6 +71,8 @@ class LintItem:
     choices: tuple[LintChoice, ...]
     pool: str
     known_sections: frozenset[str] | None
+    # A written answer's rubric: (criterion title, its levels' points in order) each; None when unknown (GIFT).
+    rubric: tuple[tuple[str, tuple[int, ...]], ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,18 @@ def lint_item_from_question(question) -> LintItem:
         ),
         pool=lesson.slug if question.pool == "lesson" else f"{question.pool} exam",
         known_sections=frozenset(section.anchor for section in lesson.section_list),
+        rubric=_rubric(question) if question.qtype == "written" else None,
+    )
+
+
+def _rubric(question) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """A stored written question's rubric as the rules see it; prefetch criteria__levels."""
+    return tuple(
+        (
+            criterion.title,
+            tuple(level.points for level in sorted(criterion.levels.all(), key=lambda lv: (lv.position, lv.pk))),
+        )
+        for criterion in sorted(question.criteria.all(), key=lambda c: (c.position, c.pk))
     )
 
 
@@ -402,6 +416,24 @@ class _Rule:
     course_wide: bool = False
 
 
+def _rubric_problems(item: LintItem) -> Iterator[str]:
+    if item.qtype not in {"written", "essay"} or item.rubric is None:
+        return
+    if not item.rubric:
+        yield "a written answer without a rubric cannot be marked: add at least one criterion with its levels"
+        return
+    for title, points in item.rubric:
+        if not points:
+            yield f"criterion {_quote(title)} has no levels"
+        elif points[0] != 0:
+            yield f"criterion {_quote(title)}: the lowest level gives {points[0]} points; it should give 0"
+        elif any(later <= earlier for earlier, later in pairwise(points)):
+            listed = ", ".join(map(str, points))
+            yield f"criterion {_quote(title)}: levels must give more points each, in order ({listed})"
+        elif len(points) < 2:
+            yield f"criterion {_quote(title)} has one level only, so it gives no points"
+
+
 _RULES = (
     _Rule(
         "Q101",
@@ -472,6 +504,12 @@ _RULES = (
         "no-explanation",
         "the question has no general feedback (####explanation) shown after submission",
         _each_item(_no_explanation),
+    ),
+    _Rule(
+        "Q112",
+        "written-without-rubric",
+        "a written answer needs a rubric: at least one criterion, each with levels from 0 points, increasing",
+        _each_item(_rubric_problems),
     ),
 )
 

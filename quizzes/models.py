@@ -2,13 +2,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from lessons.models import Course, Lesson
+from lessons.models import Course, Lesson, Module
 
 
 class GradingMethod(models.TextChoices):
@@ -40,6 +41,8 @@ REVIEW_DEFAULTS = {
         "explanation": ReviewWhen.CLOSED,
     },
     "final": dict.fromkeys(REVIEW_PARTS, ReviewWhen.CLOSED),
+    # A written task has no key to keep back: the rubric, mark, comment and guidance show once marked.
+    "task": dict.fromkeys(REVIEW_PARTS, ReviewWhen.ALWAYS),
 }
 
 
@@ -79,7 +82,9 @@ class QuizQuerySet(models.QuerySet):
         if user.is_staff:
             return self
         return self.filter(is_published=True, course__is_published=True).filter(
-            Q(lesson__isnull=True) | Q(lesson__is_published=True, lesson__module__is_published=True)
+            Q(lesson__isnull=True, module__isnull=True)
+            | Q(lesson__is_published=True, lesson__module__is_published=True)
+            | Q(module__is_published=True)
         )
 
 
@@ -87,6 +92,7 @@ class Quiz(models.Model):
     class Kind(models.TextChoices):
         LESSON = "lesson", _("Lesson quiz")
         FINAL = "final", _("Final exam")
+        TASK = "task", _("Written task")
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="quizzes")
     lesson = models.OneToOneField(
@@ -95,7 +101,15 @@ class Quiz(models.Model):
         related_name="quiz",
         null=True,
         blank=True,
-        help_text=_("The lesson this quiz checks; empty for the final exam."),
+        help_text=_("The lesson this quiz checks; empty for the final exam and a module's written task."),
+    )
+    module = models.OneToOneField(
+        Module,
+        on_delete=models.CASCADE,
+        related_name="task",
+        null=True,
+        blank=True,
+        help_text=_("Written task only: the module it belongs to (one task per module)."),
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.LESSON)
     title = models.CharField(_("title"), max_length=200)
@@ -154,6 +168,13 @@ class Quiz(models.Model):
             'e.g. {"foundations": {"recall": 2, "understand": 3, "apply": 2}}.'
         ),
     )
+    anonymous_marking = models.BooleanField(
+        _("hide student names until marked"),
+        default=False,
+        help_text=_(
+            "The marking queue shows an anonymous label instead of the student's name until the answer is marked."
+        ),
+    )
     is_published = models.BooleanField(_("published"), default=False)
     # What the content files last gave this row; a difference from it means an instructor edited the row.
     loaded_state = models.JSONField(default=dict, blank=True, editable=False)
@@ -169,7 +190,9 @@ class Quiz(models.Model):
             models.UniqueConstraint(fields=["course"], condition=Q(kind="final"), name="one_final_exam_per_course"),
             models.CheckConstraint(condition=Q(pass_mark__lte=100), name="quiz_pass_mark_at_most_100"),
             models.CheckConstraint(
-                condition=Q(kind="lesson", lesson__isnull=False) | Q(kind="final", lesson__isnull=True),
+                condition=Q(kind="lesson", lesson__isnull=False, module__isnull=True)
+                | Q(kind="final", lesson__isnull=True, module__isnull=True)
+                | Q(kind="task", lesson__isnull=True, module__isnull=False),
                 name="quiz_kind_matches_lesson",
             ),
         ]
@@ -183,6 +206,10 @@ class Quiz(models.Model):
     @property
     def is_final(self) -> bool:
         return self.kind == self.Kind.FINAL
+
+    @property
+    def is_task(self) -> bool:
+        return self.kind == self.Kind.TASK
 
     def review_shown(self, *, passed: bool, attempts_left: int | None) -> ReviewShown:
         """What a student sees of a finished attempt, given their standing on this quiz."""
@@ -201,6 +228,8 @@ class Quiz(models.Model):
         if self.is_final:
             # Questions of draft lessons (e.g. from the essay import) stay out until an instructor publishes them.
             questions = questions.filter(lesson__is_published=True, lesson__module__is_published=True)
+        elif self.is_task:
+            questions = questions.filter(lesson__module_id=self.module_id)
         else:
             questions = questions.filter(lesson_id=self.lesson_id)
         return questions.select_related("lesson__module").prefetch_related("choices")
@@ -215,6 +244,7 @@ class QuestionType(models.TextChoices):
     ORDERING = "ordering", _("Ordering")
     NUMERICAL = "numerical", _("Numerical")
     DESCRIPTION = "description", _("Description (not marked)")
+    WRITTEN = "written", _("Written answer")
 
 
 class QuestionLevel(models.TextChoices):
@@ -238,7 +268,12 @@ class Question(models.Model):
     title = models.CharField(_("title"), max_length=200, blank=True)
     text = models.TextField(_("question"))
     explanation = models.TextField(
-        _("explanation"), blank=True, help_text=_("Shown after submission (GIFT general feedback).")
+        _("explanation"),
+        blank=True,
+        help_text=_(
+            "Shown after submission (GIFT general feedback). A written answer's guidance: what a good answer "
+            "covers, shown to the marker and, once marked, to the student."
+        ),
     )
     section_anchor = models.SlugField(
         _("lesson section"), max_length=100, help_text=_("Anchor of the lesson section that answers the question.")
@@ -264,6 +299,19 @@ class Question(models.Model):
         help_text=_("Number of the lesson objective it assesses (1 = the first)."),
     )
     level = models.CharField(_("level"), max_length=10, choices=QuestionLevel.choices, blank=True)
+    min_words = models.PositiveIntegerField(
+        _("minimum words"),
+        null=True,
+        blank=True,
+        help_text=_("Written answer: the answer box asks for at least this many."),
+    )
+    max_words = models.PositiveIntegerField(
+        _("maximum words"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Written answer: a submitted answer may not be longer."),
+    )
     tags = models.JSONField(
         _("tags"),
         default=list,
@@ -281,6 +329,10 @@ class Question(models.Model):
         verbose_name_plural = _("questions")
         constraints = [
             models.UniqueConstraint(fields=["course", "key"], name="question_key_unique_in_course"),
+            models.CheckConstraint(
+                condition=Q(min_words__isnull=True) | Q(max_words__isnull=True) | Q(min_words__lte=F("max_words")),
+                name="question_min_words_at_most_max",
+            ),
         ]
 
     def __str__(self):
@@ -290,9 +342,39 @@ class Question(models.Model):
         self.course_id = self.lesson.course_id
         super().save(*args, **kwargs)
 
+    def clean(self):
+        # The feedback links to lesson#anchor: an anchor the lesson lacks would be a dead link.
+        if self.lesson_id is None or not self.section_anchor:
+            return
+        anchors = [section.anchor for section in self.lesson.section_list]
+        if self.section_anchor not in anchors:
+            raise ValidationError(
+                {
+                    "section_anchor": ValidationError(
+                        _("The lesson “%(lesson)s” has no section #%(anchor)s; pick one of its sections: %(anchors)s."),
+                        code="unknown_section",
+                        params={
+                            "lesson": self.lesson,
+                            "anchor": self.section_anchor,
+                            "anchors": ", ".join(f"#{anchor}" for anchor in anchors) or _("none (add headings first)"),
+                        },
+                    )
+                }
+            )
+
     @property
     def section_url(self) -> str:
         return f"{self.lesson.get_absolute_url()}#{self.section_anchor}"
+
+    @property
+    def is_written(self) -> bool:
+        return self.qtype == QuestionType.WRITTEN
+
+    def rubric_points(self) -> int:
+        """A written answer's points total: the top level of each criterion, added up."""
+        return sum(
+            max((level.points for level in criterion.levels.all()), default=0) for criterion in self.criteria.all()
+        )
 
 
 class Choice(models.Model):
@@ -312,7 +394,8 @@ class Choice(models.Model):
     position = models.PositiveIntegerField(_("position"), default=0)
 
     class Meta:
-        ordering = ["question", "position", "id"]
+        # By the key column, not the relation: ordering by `question` would join every table of its ordering.
+        ordering = ["question_id", "position", "id"]
         verbose_name = _("choice")
         verbose_name_plural = _("choices")
         constraints = [
@@ -325,6 +408,43 @@ class Choice(models.Model):
         return f"{self.text} -> {self.match_text}" if self.match_text else self.text
 
 
+class RubricCriterion(models.Model):
+    """One thing a written answer is judged on; its levels are the marks a marker can give for it."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="criteria")
+    position = models.PositiveIntegerField(_("position"), default=0)
+    title = models.CharField(_("title"), max_length=100)
+    description = models.TextField(_("description"), max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["question", "position", "id"]
+        verbose_name = _("rubric criterion")
+        verbose_name_plural = _("rubric criteria")
+
+    def __str__(self):
+        return self.title
+
+
+class RubricLevel(models.Model):
+    """A level of a criterion: the points it gives and the work it describes (the lowest gives 0)."""
+
+    criterion = models.ForeignKey(RubricCriterion, on_delete=models.CASCADE, related_name="levels")
+    position = models.PositiveIntegerField(_("position"), default=0)
+    points = models.PositiveSmallIntegerField(_("points"), validators=[MaxValueValidator(100)])
+    description = models.TextField(_("description"), max_length=1000)
+
+    class Meta:
+        ordering = ["criterion", "position", "points", "id"]
+        verbose_name = _("rubric level")
+        verbose_name_plural = _("rubric levels")
+        constraints = [
+            models.CheckConstraint(condition=Q(points__lte=100), name="rubric_level_points_at_most_100"),
+        ]
+
+    def __str__(self):
+        return f"{self.points}: {self.description[:40]}"
+
+
 class AttemptQuerySet(models.QuerySet):
     def finished(self):
         return self.filter(status=Attempt.Status.FINISHED)
@@ -334,11 +454,12 @@ class Attempt(models.Model):
     class Status(models.TextChoices):
         IN_PROGRESS = "in_progress", _("In progress")
         FINISHED = "finished", _("Finished")
+        AWAITING_MARKING = "awaiting_marking", _("Awaiting marking")
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts")
     number = models.PositiveSmallIntegerField(_("attempt number"))
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
     started_at = models.DateTimeField(_("started"))
     deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
@@ -359,7 +480,9 @@ class Attempt(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(status="in_progress", finished_at__isnull=True, score__isnull=True)
-                | Q(status="finished", finished_at__isnull=False, score__gte=0, score__lte=100),
+                | Q(status="finished", finished_at__isnull=False, score__gte=0, score__lte=100)
+                # Submitted, every written answer not yet marked: no score until the last one is.
+                | Q(status="awaiting_marking", finished_at__isnull=False, score__isnull=True, passed__isnull=True),
                 name="attempt_score_set_when_finished",
             ),
         ]
@@ -374,6 +497,10 @@ class Attempt(models.Model):
     def is_open(self) -> bool:
         return self.status == self.Status.IN_PROGRESS
 
+    @property
+    def is_awaiting_marking(self) -> bool:
+        return self.status == self.Status.AWAITING_MARKING
+
 
 class AttemptQuestion(models.Model):
     """One question as it stood when the attempt began: grading and review read the snapshot, never the live row."""
@@ -384,9 +511,18 @@ class AttemptQuestion(models.Model):
     snapshot = models.JSONField()
     response = models.JSONField(null=True, blank=True)
     mark = models.DecimalField(max_digits=8, decimal_places=7, null=True, blank=True)
+    # A written answer, marked by hand: who marked it and when, the level chosen per criterion
+    # ({criterion id: level id}, ids of the snapshot's rubric) and the comment to the student.
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    marked_at = models.DateTimeField(_("marked"), null=True, blank=True)
+    rubric_levels = models.JSONField(_("rubric levels"), null=True, blank=True)
+    marker_comment = models.TextField(_("comment to the student"), blank=True)
 
     class Meta:
-        ordering = ["attempt", "position"]
+        # By the key column, not the relation: ordering by `attempt` would join quiz, course, lesson and module.
+        ordering = ["attempt_id", "position"]
         constraints = [
             models.UniqueConstraint(fields=["attempt", "position"], name="attempt_slot_position_unique"),
             models.CheckConstraint(condition=Q(mark__gte=0, mark__lte=1) | Q(mark__isnull=True), name="slot_mark_0_1"),

@@ -5,11 +5,21 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count
 from django.http import Http404
+from django.utils.safestring import SafeString, mark_safe
 
+from lessons.markdown import render_markdown
 from lessons.models import Course, Module
-from quizzes.grading import correct_answer_lines, is_marked, response_feedback, response_lines
+from quizzes.grading import (
+    correct_answer_lines,
+    is_hand_marked,
+    is_marked,
+    response_feedback,
+    response_lines,
+    rubric_total,
+    word_count,
+)
 from quizzes.linting import Finding, lint_item_from_question, lint_items
-from quizzes.models import Attempt, GradingMethod, Question, QuestionLevel, Quiz
+from quizzes.models import Attempt, AttemptQuestion, GradingMethod, Question, QuestionLevel, Quiz
 
 SCORE_PLACES = Decimal("0.01")
 HEAVY_LESSON_FIELDS = ("body", "body_html", "sections", "objectives", "summary", "loaded_state")
@@ -36,6 +46,8 @@ class QuizResult:
     scores: list[Decimal] = field(default_factory=list)
     open_attempt_id: int | None = None
     attempts_used: int = 0
+    # Submitted attempts whose written answers wait for a marker: counted as used, neither passed nor failed.
+    awaiting_marking: int = 0
 
     @property
     def grade(self) -> Decimal | None:
@@ -54,32 +66,6 @@ class QuizResult:
     @property
     def can_start(self) -> bool:
         return self.open_attempt_id is not None or self.attempts_left != 0
-
-
-def course_quiz_results(*, course: Course, user) -> dict[int, QuizResult]:
-    """Every quiz of the course the user may see, keyed by quiz id, with their standing. Two queries."""
-    # Only the lesson's keys are needed here; its body and rendered HTML would make this the page's heaviest query.
-    quizzes = (
-        Quiz.objects.visible_to(user)
-        .filter(course=course)
-        .select_related("lesson")
-        .defer("loaded_state", *(f"lesson__{name}" for name in HEAVY_LESSON_FIELDS))
-    )
-    results = {quiz.pk: QuizResult(quiz=quiz) for quiz in quizzes}
-    if user.is_authenticated and results:
-        attempts = (
-            Attempt.objects.filter(user=user, quiz_id__in=results)
-            .order_by("quiz_id", "number")
-            .values_list("quiz_id", "id", "status", "score")
-        )
-        for quiz_id, attempt_id, status, score in attempts:
-            result = results[quiz_id]
-            result.attempts_used += 1
-            if status == Attempt.Status.FINISHED:
-                result.scores.append(score)
-            else:
-                result.open_attempt_id = attempt_id
-    return results
 
 
 def quiz_get(*, course: Course, slug: str, user) -> Quiz:
@@ -102,35 +88,96 @@ def quiz_attempts(*, quiz: Quiz, user) -> list[Attempt]:
     return attempts
 
 
-def quiz_open_attempts(*, quiz: Quiz, user) -> list[Attempt]:
-    return list(Attempt.objects.filter(quiz=quiz, user=user, status=Attempt.Status.IN_PROGRESS))
-
-
 def quiz_result(*, quiz: Quiz, attempts: list[Attempt]) -> QuizResult:
     """A student's standing on a quiz from their attempts (oldest first)."""
     result = QuizResult(quiz=quiz, attempts_used=len(attempts))
     for attempt in attempts:
         if attempt.is_open:
             result.open_attempt_id = attempt.pk
+        elif attempt.is_awaiting_marking:
+            result.awaiting_marking += 1
         else:
             result.scores.append(attempt.score)
     return result
 
 
-def attempt_get(*, course: Course, attempt_id: int, user) -> Attempt:
-    """The user's own attempt in this course, with its questions; anyone else's is a 404."""
-    try:
-        attempt = (
-            Attempt.objects.select_related("quiz__lesson__module")
-            .prefetch_related("slots")
-            .get(pk=attempt_id, user=user, quiz__course=course)
+def written_waiting_count(*, quiz: Quiz | None = None, course: Course | None = None) -> int:
+    """Written answers of students waiting for a marker: in one quiz, one course, or everywhere. One query."""
+    slots = AttemptQuestion.objects.filter(
+        snapshot__qtype="written",
+        marked_at__isnull=True,
+        attempt__status=Attempt.Status.AWAITING_MARKING,
+        attempt__user__is_staff=False,
+    )
+    if quiz is not None:
+        slots = slots.filter(attempt__quiz=quiz)
+    if course is not None:
+        slots = slots.filter(attempt__quiz__course=course)
+    return slots.count()
+
+
+def attempt_get(*, course: Course, attempt_id: int, user, quizzes: dict[int, Quiz] | None = None) -> Attempt:
+    """The user's own attempt in this course, with its questions; anyone else's is a 404.
+
+    Two queries (the attempt with its quiz, lesson and module; its slots). A caller that already holds the
+    course's quizzes by id passes them, and the attempt row is read alone.
+    """
+    attempts = Attempt.objects.prefetch_related("slots")
+    if quizzes is not None:
+        attempts = attempts.filter(quiz_id__in=quizzes)
+    else:
+        attempts = (
+            attempts.select_related("quiz__lesson__module")
+            .defer(*(f"quiz__lesson__{name}" for name in HEAVY_LESSON_FIELDS))
+            .filter(quiz__course=course)
         )
+    try:
+        attempt = attempts.get(pk=attempt_id, user=user)
     except Attempt.DoesNotExist:
         raise Http404("No such attempt.") from None
+    if quizzes is not None:
+        attempt.quiz = quizzes[attempt.quiz_id]
     attempt.quiz.course = course
     if attempt.quiz.lesson:
         attempt.quiz.lesson.course = course
     return attempt
+
+
+@dataclass(frozen=True)
+class RubricRow:
+    """One criterion of a written answer's rubric, with the level the marker chose (None before marking)."""
+
+    title: str
+    description: str
+    levels: list[dict]
+    chosen: dict | None
+
+    @property
+    def top_points(self) -> int:
+        return max((level["points"] for level in self.levels), default=0)
+
+
+def rubric_rows(snapshot: dict, chosen: dict | None) -> list[RubricRow]:
+    """The snapshot's rubric criterion by criterion, with the chosen level of each."""
+    chosen = chosen or {}
+    rows = []
+    for criterion in snapshot.get("rubric", []):
+        picked = chosen.get(str(criterion["id"]))
+        rows.append(
+            RubricRow(
+                title=criterion["title"],
+                description=criterion["description"],
+                levels=criterion["levels"],
+                chosen=next((level for level in criterion["levels"] if level["id"] == picked), None),
+            )
+        )
+    return rows
+
+
+def markdown_html(text: str) -> SafeString:
+    """A written task's situation, prompt or guidance (Markdown) as sanitized HTML, as lessons are rendered."""
+    # render_markdown sanitizes with nh3, as on the lesson page.
+    return mark_safe(render_markdown(text))
 
 
 @dataclass
@@ -143,10 +190,38 @@ class SlotReview:
     answered: list[str]
     correct: list[str]
     feedback: list[str]
+    # Written answers: whether a marker has marked it yet, the rubric with the chosen levels, the comment.
+    awaiting_marking: bool = False
+    rubric: list[RubricRow] = field(default_factory=list)
+    comment: str = ""
 
     @property
     def is_marked(self) -> bool:
         return is_marked(self.snapshot)
+
+    @property
+    def is_written(self) -> bool:
+        return is_hand_marked(self.snapshot)
+
+    @property
+    def points(self) -> int:
+        return sum(row.chosen["points"] for row in self.rubric if row.chosen)
+
+    @property
+    def points_total(self) -> int:
+        return rubric_total(self.snapshot.get("rubric", []))
+
+    @property
+    def words(self) -> int:
+        return word_count(self.answered[0]) if self.answered else 0
+
+    @property
+    def text_html(self) -> SafeString:
+        return markdown_html(self.snapshot["text"])
+
+    @property
+    def guidance_html(self) -> SafeString:
+        return markdown_html(self.snapshot.get("explanation", ""))
 
     @property
     def percent(self) -> int:
@@ -173,7 +248,10 @@ def slots_review(*, slots) -> list[SlotReview]:
             mark=slot.mark or Decimal(0),
             answered=response_lines(slot.snapshot, slot.response),
             correct=correct_answer_lines(slot.snapshot),
-            feedback=response_feedback(slot.snapshot, slot.response),
+            feedback=response_feedback(slot.snapshot, slot.response) if not is_hand_marked(slot.snapshot) else [],
+            awaiting_marking=is_hand_marked(slot.snapshot) and slot.marked_at is None,
+            rubric=rubric_rows(slot.snapshot, slot.rubric_levels) if is_hand_marked(slot.snapshot) else [],
+            comment=slot.marker_comment,
         )
         for slot in slots
     ]
@@ -190,7 +268,7 @@ def review_by_module(*, review: list[SlotReview]) -> list[ModuleScore]:
     """An attempt's score per module, in the order the modules first appear, from its snapshots."""
     marks: dict[str, list[Decimal]] = {}
     for item in review:
-        if not item.is_marked:
+        if not item.is_marked or item.awaiting_marking:
             continue
         module = item.snapshot.get("module_title") or item.snapshot.get("lesson_title", "")
         marks.setdefault(module, []).append(item.mark)
@@ -202,7 +280,9 @@ def review_by_module(*, review: list[SlotReview]) -> list[ModuleScore]:
 
 def course_question_findings(*, course: Course) -> list[Finding]:
     """The question linter's findings over every question of a course (course-wide rules need them all)."""
-    questions = Question.objects.filter(course=course).select_related("lesson").prefetch_related("choices")
+    questions = (
+        Question.objects.filter(course=course).select_related("lesson").prefetch_related("choices", "criteria__levels")
+    )
     return lint_items(lint_item_from_question(question) for question in questions)
 
 

@@ -8,13 +8,18 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from quizzes.grading import grade_response, is_marked
+from quizzes.grading import grade_response, is_hand_marked, is_marked, rubric_mark
 from quizzes.models import Attempt, AttemptQuestion, Question, QuestionType, Quiz
 
+# A marker's comment to the student on a written answer.
+MARKER_COMMENT_MAX_CHARS = 2000
+
 SCORE_PLACES = Decimal("0.01")
+SUBMITTED = (Attempt.Status.FINISHED, Attempt.Status.AWAITING_MARKING)
 MAX_SHUFFLE_TRIES = 10
 
 # Called inside the grading transaction with each attempt just graded: the caller's follow-up
@@ -32,6 +37,14 @@ class AttemptLimitReached(QuizError):
 
 class AttemptClosed(QuizError):
     pass
+
+
+class MarkingRefused(QuizError):
+    """A mark that cannot be recorded: not a written answer, not submitted, or a bad choice of levels."""
+
+
+class MarkingConflict(QuizError):
+    """The answer was marked (or its mark corrected) by someone else since the marker opened it."""
 
 
 def _grace() -> timedelta:
@@ -71,11 +84,30 @@ def snapshot_question(question: Question, *, shuffle_choices: bool, rng: random.
     elif shuffle_choices and question.qtype in {QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.MATCHING}:
         rng.shuffle(order)
     snapshot["order"] = order
+    if question.qtype == QuestionType.WRITTEN:
+        snapshot["min_words"], snapshot["max_words"] = question.min_words, question.max_words
+        snapshot["rubric"] = rubric_snapshot(question)
     if question.qtype == QuestionType.MATCHING:
         match_order = list(ids)
         rng.shuffle(match_order)
         snapshot["match_order"] = match_order
     return snapshot
+
+
+def rubric_snapshot(question: Question) -> list[dict]:
+    """A written question's rubric as an attempt keeps it: criteria in order, each with its levels, lowest first."""
+    return [
+        {
+            "id": criterion.pk,
+            "title": criterion.title,
+            "description": criterion.description,
+            "levels": [
+                {"id": level.pk, "points": level.points, "description": level.description}
+                for level in sorted(criterion.levels.all(), key=lambda level: (level.points, level.position, level.pk))
+            ],
+        }
+        for criterion in question.criteria.all()
+    ]
 
 
 def _last_seen(*, quiz: Quiz, user) -> dict[int, int]:
@@ -124,6 +156,8 @@ def _draw_questions(quiz: Quiz, rng: random.Random, *, seen: dict[int, int] | No
         rng.shuffle(drawn)
     else:
         drawn.sort(key=reading_order)
+    # Rubrics are read only for the written questions drawn: no query at all for a quiz without any.
+    prefetch_related_objects([question for question in drawn if question.is_written], "criteria__levels")
     return drawn
 
 
@@ -182,14 +216,31 @@ def attempt_start(
 
 
 def _attempt_lock(pk: int) -> Attempt:
-    # Everything grading and its follow-up read, in two queries: the slots are fetched once and
-    # shared by storing, marking and the caller's on_graded.
-    return (
-        Attempt.objects.select_for_update(of=("self",))
-        .select_related("quiz__lesson", "quiz__course", "user")
-        .prefetch_related("slots")
-        .get(pk=pk)
+    """The attempt locked FOR UPDATE, with its quiz, lesson, course, user and slots, in one query.
+
+    The slots are read with the attempt joined to each (only the attempt row is locked, as before), then
+    shared by storing, marking and the caller's on_graded through `attempt.slots.all()`.
+    """
+    slots = list(
+        AttemptQuestion.objects.select_for_update(of=("attempt",))
+        .select_related("attempt__quiz__lesson", "attempt__quiz__course", "attempt__user")
+        .filter(attempt_id=pk)
+        .order_by("position")
     )
+    if not slots:
+        return (
+            Attempt.objects.select_for_update(of=("self",))
+            .select_related("quiz__lesson", "quiz__course", "user")
+            .get(pk=pk)
+        )
+    attempt = slots[0].attempt
+    for slot in slots:
+        slot.attempt = attempt
+    # Stored the way prefetch_related("slots") stores them, so attempt.slots.all() reads them without a query.
+    prefetched = attempt.slots.all()
+    prefetched._result_cache, prefetched._prefetch_done = slots, True
+    attempt._prefetched_objects_cache = {"slots": prefetched}
+    return attempt
 
 
 def _is_overdue(attempt: Attempt, now: datetime) -> bool:
@@ -222,14 +273,16 @@ def attempt_save(
     if attempt_close_if_overdue(attempt=attempt, now=now, on_graded=on_graded):
         raise AttemptClosed(_("Time ran out: these answers came after the deadline and were not counted."))
     with transaction.atomic():
-        attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        attempt = _attempt_lock(attempt.pk)
         if not attempt.is_open:
             raise AttemptClosed(_("This attempt is already finished; your answers were not changed."))
         _store_responses(attempt, responses)
     return attempt
 
 
-@transaction.atomic
+# A transaction of its own when called from a view; inside a caller's transaction it adds no savepoint (a
+# failure then rolls back the caller's transaction whole, and the two savepoint queries are saved).
+@transaction.atomic(savepoint=False)
 def attempt_submit(
     *,
     attempt: Attempt,
@@ -283,19 +336,98 @@ def _grade(
     with_responses: bool = False,
 ):
     slots = list(attempt.slots.all())
+    fields = ["mark", "response"] if with_responses else ["mark"]
     for slot in slots:
-        slot.mark = grade_response(slot.snapshot, slot.response) if is_marked(slot.snapshot) else None
-    AttemptQuestion.objects.bulk_update(slots, ["mark", "response"] if with_responses else ["mark"])
+        if is_hand_marked(slot.snapshot):
+            # A marker's mark is kept (a regrade never undoes it); a blank answer has nothing to mark: 0 at once.
+            if slot.marked_at is None and not slot.response:
+                slot.mark, slot.marked_at = Decimal(0), now
+                fields = [*dict.fromkeys([*fields, "marked_at"])]
+        else:
+            slot.mark = grade_response(slot.snapshot, slot.response) if is_marked(slot.snapshot) else None
+    AttemptQuestion.objects.bulk_update(slots, fields)
+    attempt.finished_at = now
+    attempt.closed_at_deadline = closed_at_deadline
+    _score(attempt, slots, on_graded=on_graded, fields=["finished_at", "closed_at_deadline"])
+
+
+def _score(attempt: Attempt, slots: list[AttemptQuestion], *, on_graded: OnGraded | None, fields: list[str]) -> None:
+    """Score a submitted attempt from its slots' marks, or leave it awaiting marking while a written answer waits.
+
+    `on_graded` runs only once every mark is in, so completion, review cards and certificates never
+    see a score a marker has not finished.
+    """
+    if any(is_hand_marked(slot.snapshot) and slot.marked_at is None for slot in slots):
+        attempt.status, attempt.score, attempt.passed = Attempt.Status.AWAITING_MARKING, None, None
+        attempt.save(update_fields=["score", "passed", "status", *fields])
+        return
     marks = [slot.mark for slot in slots if slot.mark is not None]
     total = sum(marks, Decimal(0))
     attempt.score = (100 * total / len(marks)).quantize(SCORE_PLACES, rounding=ROUND_HALF_UP) if marks else Decimal(0)
     attempt.passed = attempt.score >= attempt.quiz.pass_mark
     attempt.status = Attempt.Status.FINISHED
-    attempt.finished_at = now
-    attempt.closed_at_deadline = closed_at_deadline
-    attempt.save(update_fields=["score", "passed", "status", "finished_at", "closed_at_deadline"])
+    attempt.save(update_fields=["score", "passed", "status", *fields])
     if on_graded is not None:
         on_graded(attempt)
+
+
+@transaction.atomic
+def slot_mark(
+    *,
+    slot_id: int,
+    marker,
+    levels: dict[str, int],
+    comment: str = "",
+    seen_marked_at: datetime | None = None,
+    now: datetime | None = None,
+    on_graded: OnGraded | None = None,
+) -> AttemptQuestion:
+    """Record a marker's levels and comment on a written answer; the attempt is scored once its last one is in.
+
+    `seen_marked_at` is the answer's `marked_at` when the marker opened it (None: not marked yet). A mark
+    recorded since, by a double submit or a second marker, refuses this one, so an answer is never marked
+    twice by accident; correcting a mark on purpose passes the `marked_at` the marker saw, and rescores a
+    finished attempt with the same follow-up as a regrade.
+    """
+    now = now or timezone.now()
+    comment = comment.strip()
+    levels = {str(criterion): level for criterion, level in levels.items()}
+    if len(comment) > MARKER_COMMENT_MAX_CHARS:
+        raise MarkingRefused(
+            _("The comment is %(count)d characters long; at most %(max)d are kept.")
+            % {"count": len(comment), "max": MARKER_COMMENT_MAX_CHARS}
+        )
+    try:
+        slot = AttemptQuestion.objects.select_related("attempt").get(pk=slot_id)
+    except AttemptQuestion.DoesNotExist:
+        raise MarkingRefused(_("There is no such answer.")) from None
+    # The attempt row serializes markers of one attempt, so its last answer finishes the grading once.
+    attempt = _attempt_lock(slot.attempt_id)
+    slot = next(s for s in attempt.slots.all() if s.pk == slot_id)
+    if not is_hand_marked(slot.snapshot):
+        raise MarkingRefused(_("Only written answers are marked by hand; this question is marked automatically."))
+    if attempt.is_open:
+        raise MarkingRefused(_("This attempt has not been submitted yet."))
+    if slot.marked_at != seen_marked_at:
+        raise MarkingConflict(
+            _(
+                "This answer was marked by someone else after you opened it; nothing was changed. "
+                "Open it again to see the mark."
+            )
+            if seen_marked_at is None or slot.marked_at is not None
+            else _("This answer's mark changed since you opened it; nothing was changed.")
+        )
+    if not slot.response:
+        raise MarkingRefused(_("This answer is blank; it scored 0 without marking."))
+    try:
+        _points, mark = rubric_mark(slot.snapshot.get("rubric", []), levels)
+    except ValueError:
+        raise MarkingRefused(_("Choose one level for every criterion of the rubric.")) from None
+    slot.mark, slot.marked_at, slot.marked_by = mark, now, marker
+    slot.rubric_levels, slot.marker_comment = levels, comment
+    slot.save(update_fields=["mark", "marked_at", "marked_by", "rubric_levels", "marker_comment"])
+    _score(attempt, list(attempt.slots.all()), on_graded=on_graded, fields=[])
+    return slot
 
 
 def _remap(old_choices: list[dict], new_choices: list[dict]) -> dict[int, int]:
@@ -342,10 +474,13 @@ def question_regrade(*, question: Question, on_graded: OnGraded | None = None) -
     Scores and pass/fail follow, and `on_graded` sees every regraded attempt. Returns the number
     of attempts whose score changed.
     """
+    if question.is_written:
+        # A written answer's mark is the marker's, given against the rubric the attempt kept: nothing to regrade.
+        return 0
     current = snapshot_question(question, shuffle_choices=False, rng=random.Random(0))
     slots = list(
         AttemptQuestion.objects.select_for_update(of=("self",))
-        .filter(question=question, attempt__status=Attempt.Status.FINISHED)
+        .filter(question=question, attempt__status__in=SUBMITTED)
         .select_related("attempt")
     )
     for slot in slots:
@@ -361,9 +496,11 @@ def question_regrade(*, question: Question, on_graded: OnGraded | None = None) -
 
 
 def question_attempts_to_regrade(*, question: Question) -> int:
-    """How many finished attempts were marked against an older version of the question."""
+    """How many submitted attempts were marked against an older version of the question (never a written one)."""
+    if question.is_written:
+        return 0
     return (
-        AttemptQuestion.objects.filter(question=question, attempt__status=Attempt.Status.FINISHED)
+        AttemptQuestion.objects.filter(question=question, attempt__status__in=SUBMITTED)
         .exclude(snapshot__version=question.version)
         .count()
     )

@@ -58,6 +58,8 @@ def choice_problems(qtype: str, choices: list[ChoiceSpec]) -> list[str]:
         problems += _numerical_problems(choices)
     elif qtype == QuestionType.DESCRIPTION and choices:
         problems.append(_("A description is text only; it takes no choices."))
+    elif qtype == QuestionType.WRITTEN and choices:
+        problems.append(_("A written answer is marked against its rubric; it takes no choices."))
     if len(choices) > MAX_ANSWERS:
         problems.append(
             _("%(count)d choices; a question takes at most %(max)d choices, pairs or items.")

@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 from lessons.selectors import course_get
 from quizzes import selectors, services
 from quizzes.forms import AttemptForm
-from quizzes.grading import grade_response, is_marked
+from quizzes.grading import grade_response, is_hand_marked, is_marked
 from quizzes.models import Attempt, AttemptQuestion, ReviewShown
 
 PREVIEW_SALT = "quizzes.preview"
@@ -34,7 +34,9 @@ def quiz_preview(request, course_slug, quiz_slug):
     if request.method == "POST" and form.is_valid():
         for slot, response in zip(slots, form.responses().values(), strict=True):
             slot.response = response
-            slot.mark = grade_response(slot.snapshot, response) if is_marked(slot.snapshot) else None
+            # A written answer waits for a marker; the preview scores the rest without it.
+            auto = is_marked(slot.snapshot) and not is_hand_marked(slot.snapshot)
+            slot.mark = grade_response(slot.snapshot, response) if auto else None
         marks = [slot.mark for slot in slots if slot.mark is not None]
         score = sum(marks) * 100 / len(marks) if marks else 0
         return render(

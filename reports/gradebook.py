@@ -257,6 +257,8 @@ def gradebook_rows(*, columns: GradebookColumns, students: list[AbstractUser]) -
         result.attempts_used += 1
         if status == Attempt.Status.FINISHED:
             result.scores.append(score)
+        elif status == Attempt.Status.AWAITING_MARKING:
+            result.awaiting_marking += 1
         else:
             result.open_attempt_id = attempt_id
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from learning import selectors as learning_selectors
 from learning import services as learning_services
 from lessons.selectors import course_get
-from quizzes.selectors import quiz_get
+from quizzes.selectors import quiz_get, written_waiting_count
 from reports import gradebook as gradebook_report
 from reports import item_analysis, student_record
 from reports.exports import gradebook_csv_filename, gradebook_csv_lines, gradebook_export_request
@@ -40,7 +40,8 @@ from reports.tasks import class_message_send, gradebook_export_build, invitation
 @never_cache
 @staff_member_required
 def index(request):
-    return render(request, "reports/index.html", {"courses": gradebook_report.report_courses()})
+    context = {"courses": gradebook_report.report_courses(), "written_waiting": written_waiting_count()}
+    return render(request, "reports/index.html", context)
 
 
 @never_cache

@@ -594,6 +594,8 @@ def stack_env(database_url: str, redis_url: str) -> dict:
     return {
         **os.environ,
         "DEBUG": "0",
+        # The stack speaks plain HTTP on loopback: no HTTPS redirect (README, Settings).
+        "INSECURE_HTTP": "1",
         "SECRET_KEY": "bench-only-" + "x" * 40,
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,

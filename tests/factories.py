@@ -2,7 +2,7 @@ import factory
 from django.contrib.auth.models import Group, User
 
 from lessons.models import Course, KeyTerm, Lesson, Module, Source
-from quizzes.models import Choice, Question, Quiz
+from quizzes.models import Choice, Question, Quiz, RubricCriterion, RubricLevel
 
 LESSON_BODY = """Opening words of the lesson.
 
@@ -131,11 +131,46 @@ def make_question(
     return question
 
 
+RUBRIC = [
+    ("Uses the lesson's ideas", [(0, "None of them."), (2, "Some, loosely."), (4, "The right ones, precisely.")]),
+    ("Argues a choice", [(0, "No choice made."), (1, "A choice, unargued."), (2, "A choice, well argued.")]),
+]
+
+
+def make_written_question(lesson, *, key=None, rubric=RUBRIC, pool="lesson", min_words=20, max_words=200):
+    """A written-answer question with its rubric: criteria given as (title, [(points, description), ...])."""
+    question = Question.objects.create(
+        lesson=lesson,
+        key=key or f"written-{Question.objects.count() + 1}-{lesson.slug}",
+        qtype="written",
+        title="Policy memo",
+        text="An invented ministry must choose. Write a memo recommending a course and argue it.",
+        explanation="A good answer names the trade-off and uses the lesson's ideas.",
+        section_anchor="first-idea",
+        position=Question.objects.filter(lesson=lesson).count() + 1,
+        pool=pool,
+        min_words=min_words,
+        max_words=max_words,
+    )
+    for position, (title, levels) in enumerate(rubric, start=1):
+        criterion = RubricCriterion.objects.create(
+            question=question, position=position, title=title, description=f"Judges: {title.lower()}."
+        )
+        for level_position, (points, description) in enumerate(levels, start=1):
+            RubricLevel.objects.create(
+                criterion=criterion, position=level_position, points=points, description=description
+            )
+    return question
+
+
 def right_answers(attempt):
     """The fully right response for every question of an attempt, from its snapshots."""
     responses = {}
     for slot in attempt.slots.all():
         snapshot = slot.snapshot
+        if snapshot["qtype"] == "written":
+            responses[slot.position] = {"text": "A memo that argues its case. " * 5}
+            continue
         ids = [choice["id"] for choice in snapshot["choices"]]
         best = max(snapshot["choices"], key=lambda choice: float(choice["fraction"]))
         responses[slot.position] = {

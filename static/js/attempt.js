@@ -15,6 +15,10 @@
 
   let submitting = false;
 
+  function plural(count, word) {
+    return count + " " + word + (count === 1 ? "" : "s");
+  }
+
   async function post() {
     const body = new FormData(form);
     body.append("save", "");
@@ -68,6 +72,28 @@
   });
   window.setInterval(save, AUTOSAVE_EVERY_MS);
 
+  // A written answer's box counts words as the student types (the server counts the same way: runs
+  // between spaces). The count is polite to screen readers and only says "too long" past the limit.
+  form.querySelectorAll("textarea[data-word-count]").forEach(function (box) {
+    const most = parseInt(box.dataset.maxWords, 10);
+    const least = parseInt(box.dataset.minWords, 10);
+    const counter = document.createElement("p");
+    counter.className = "small text-body-secondary mb-0 word-counter";
+    counter.id = box.id + "-words";
+    counter.setAttribute("aria-live", "polite");
+    box.insertAdjacentElement("afterend", counter);
+    box.setAttribute("aria-describedby", ((box.getAttribute("aria-describedby") || "") + " " + counter.id).trim());
+    function count() {
+      const words = box.value.trim() ? box.value.trim().split(/\s+/).length : 0;
+      let text = plural(words, "word");
+      if (most && words > most) text += ": more than " + most + ", too long to submit";
+      else if (least && words < least) text += " (at least " + least + " asked)";
+      counter.textContent = text;
+    }
+    box.addEventListener("input", count);
+    count();
+  });
+
   const clock = document.getElementById("countdown");
   if (!clock) return;
   const localTime = document.getElementById("deadline-local");
@@ -79,10 +105,6 @@
   // Announce only at these marks (seconds left), never every second.
   const marks = [600, 300, 120, 60, 30, 10];
   let submitted = false;
-
-  function plural(count, word) {
-    return count + " " + word + (count === 1 ? "" : "s");
-  }
 
   function left(seconds) {
     if (seconds >= 60) return plural(Math.ceil(seconds / 60), "minute");

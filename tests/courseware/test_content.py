@@ -97,3 +97,25 @@ def test_each_module_draws_on_the_essays_the_theme_map_names():
     course = read_course(SHIPPED_COURSE)
     used = {module.slug: {key for lesson in module.lessons for key in lesson.sources} for module in course.modules}
     assert used == THEME_MAP
+
+
+def test_a_source_without_a_kind_is_an_essay(tmp_path):
+    """Sources in course.toml default to the kind "essay"."""
+    assert [source.kind for source in read_course(write_course(tmp_path, lesson_file())).sources] == ["essay"]
+
+
+def test_a_source_kind_is_read_and_an_unknown_kind_refused(tmp_path):
+    """`kind` is one of essay, article, book, web_page, notes; anything else names the source and the kinds."""
+    root = write_course(tmp_path, lesson_file())
+    manifest = root / "course.toml"
+    manifest.write_text(manifest.read_text() + 'kind = "book"\n')
+    assert read_course(root).sources[0].kind == "book"
+    manifest.write_text(manifest.read_text().replace('kind = "book"', 'kind = "poem"'))
+    with pytest.raises(ContentError, match="source '000': 'kind' must be one of essay, article, book, web_page, notes"):
+        read_course(root)
+
+
+def test_a_lesson_may_have_no_sources(tmp_path):
+    """`sources` may be left out of a lesson's front matter."""
+    text = lesson_file().replace('sources = ["000"]\n', "")
+    assert read_course(write_course(tmp_path, text)).modules[0].lessons[0].sources == []

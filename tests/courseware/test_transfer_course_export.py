@@ -9,8 +9,9 @@ from django.core.management import CommandError, call_command
 from courseware.content import read_course
 from courseware.export import CourseExportError, _toml_string, course_export
 from courseware.loading import course_load
-from courseware.quiz_loading import read_quizzes
-from lessons.models import Course, EnrolmentPolicy, Lesson
+from courseware.quiz_loading import quiz_keys, read_quizzes
+from courseware.task_loading import read_tasks
+from lessons.models import Course, EnrolmentPolicy, Lesson, SourceKind
 from quizzes.models import Question, Quiz
 from tests.conftest import SHIPPED_COURSE
 
@@ -30,7 +31,7 @@ def course_rows(course) -> dict:
             course.sequential_modules,
             course.enrolment,
         ),
-        "sources": sorted(course.sources.values_list("key", "title", "filename")),
+        "sources": sorted(course.sources.values_list("key", "kind", "title", "filename")),
         "modules": list(course.modules.order_by("position").values_list("slug", "title", "summary", "keywords")),
         "lessons": {
             lesson.slug: (
@@ -86,8 +87,10 @@ def test_the_shipped_course_exports_and_loads_back_the_same(shipped_course, tmp_
     data = read_course(tmp_path / "course")
     quizzes = read_quizzes(tmp_path / "course", data)
     assert data.slug == "diplomacy-globalization"
+    tasks = read_tasks(tmp_path / "course", data, taken_keys=quiz_keys(quizzes))
     lesson_questions = sum(len(questions) for questions in quizzes.questions.values())
-    assert lesson_questions + len(quizzes.exam_questions) == len(before["questions"])
+    assert len(tasks) == 9
+    assert lesson_questions + len(quizzes.exam_questions) + len(tasks) == len(before["questions"])
 
     shipped_course.delete()
     reloaded = course_load(folder=tmp_path / "course").course
@@ -190,3 +193,18 @@ def test_a_course_without_quizzes_exports_without_quiz_tables(tmp_path, lessons)
     manifest = tomllib.loads((tmp_path / "course.toml").read_text())
     assert "quiz_defaults" not in manifest and "final_exam" not in manifest
     assert not (tmp_path / "quizzes").exists()
+
+
+def test_a_source_kind_and_a_lesson_without_sources_export_and_load_back(shipped_course, tmp_path):
+    """A book source keeps its kind through the files, and a lesson with no sources loads with none."""
+    shipped_course.sources.filter(key="001").update(kind=SourceKind.BOOK)
+    lesson = Lesson.objects.get(course=shipped_course, slug="diplomacy-art-and-practice")
+    lesson.sources.clear()
+    course_export(course=shipped_course, folder=tmp_path / "course")
+    manifest = tomllib.loads((tmp_path / "course" / "course.toml").read_text())
+    assert [source["kind"] for source in manifest["sources"]] == ["essay", "book", "essay", "essay"]
+
+    shipped_course.delete()
+    reloaded = course_load(folder=tmp_path / "course").course
+    assert reloaded.sources.get(key="001").kind == SourceKind.BOOK
+    assert not Lesson.objects.get(course=reloaded, slug="diplomacy-art-and-practice").sources.exists()

@@ -123,23 +123,19 @@ def test_a_parse_error_names_file_and_line_and_creates_nothing(empty_quiz):
     assert not Question.objects.exists()
 
 
-def test_numerical_questions_and_descriptions_import_and_essays_are_refused_with_their_lines(empty_quiz):
-    """Numerical and description items import; each essay is refused with its own line, and nothing is created."""
+def test_numerical_questions_descriptions_and_essays_import(empty_quiz):
+    """Numerical and description items import, and an essay becomes a written answer marked by hand."""
     numerical = "\n// [id:talking-year]\n// [tag:section:first-idea]\nIn which year?{#1648:1####Westphalia.}\n"
     description = "\n// [id:talking-intro]\nRead the two questions below together.\n"
     essay = "\n// [id:talking-essay]\n// [tag:section:first-idea]\nDescribe a summit.{####Any account.}\n"
-    problems = refusal(empty_quiz, GOOD_GIFT + numerical + essay + essay.replace("talking-essay", "talking-essay-2"))
-    assert len(problems) == 2
-    assert problems[0].startswith("talking.gift:29: essay questions are not supported yet")
-    assert problems[1].startswith("talking.gift:33: essay questions are not supported yet")
-    assert not Question.objects.exists()
-
-    result = import_text(empty_quiz, GOOD_GIFT + numerical + description)
-    assert result.created[-2:] == ["talking-year", "talking-intro"]
+    result = import_text(empty_quiz, GOOD_GIFT + numerical + description + essay)
+    assert result.created[-3:] == ["talking-year", "talking-intro", "talking-essay"]
     year = Question.objects.get(key="talking-year")
     assert (year.qtype, [(c.text, c.fraction) for c in year.choices.all()]) == ("numerical", [("1648:1", 1)])
     intro = Question.objects.get(key="talking-intro")
     assert (intro.qtype, intro.choices.count(), intro.explanation) == ("description", 0, "")
+    essay_question = Question.objects.get(key="talking-essay")
+    assert (essay_question.qtype, essay_question.choices.count()) == ("written", 0)
 
 
 def test_a_section_missing_from_the_lesson_is_refused(empty_quiz):
@@ -186,14 +182,10 @@ def test_every_parse_error_of_a_file_is_listed(empty_quiz):
 
 
 def test_moodle_fixture_files_import(empty_quiz):
-    """Moodle's GIFT fixtures import whole, except the essay, which is refused with its line."""
-    fixture = FIXTURE_QUESTIONS_GIFT
-    problems = refusal(empty_quiz, fixture)
-    assert problems == [problem for problem in problems if "essay questions are not supported" in problem]
-    assert len(problems) == 1
-    without_essay = fixture.split("\n\n", 1)[1]
-    result = import_text(empty_quiz, without_essay)
-    assert len(result.created) == 8
+    """Moodle's GIFT fixtures import whole, the essay as a written answer."""
+    result = import_text(empty_quiz, FIXTURE_QUESTIONS_GIFT)
+    assert len(result.created) == 9
+    assert Question.objects.filter(qtype="written").count() == 1
     in_category = import_text(empty_quiz, FIXTURE_QUESTIONS_IN_CATEGORY_GIFT)
     assert len(in_category.created) == 4
     tags = Question.objects.filter(key__in=in_category.created).values_list("tags", flat=True)

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from courseware.gift_transfer import GiftImportError, gift_export, gift_import, gift_import_preview, xml_export
+from courseware.gift_transfer import gift_export, gift_import, gift_import_preview, xml_export
 from quizzes.models import Question
 from tests.courseware.conftest import GOOD_GIFT
 from tests.quizzes.moodle_xml_cases import MULTICHOICE_ABRIDGED, NESTED_CATEGORIES_WITH_QUESTIONS, TRUEFALSE_ABRIDGED
@@ -31,16 +31,12 @@ WITHOUT_ESSAY = NESTED_CATEGORIES_WITH_QUESTIONS.replace(
 )
 
 
-def test_moodles_xml_fixture_imports_with_categories_as_tags_and_the_essay_refused(empty_quiz):
-    """nested_categories_with_questions.xml: the essay is refused with its line; without it all four import."""
-    with pytest.raises(GiftImportError) as caught:
-        gift_import(quiz=empty_quiz, text=NESTED_CATEGORIES_WITH_QUESTIONS, filename="bank.xml")
-    (problem,) = caught.value.problems
-    assert problem.startswith("bank.xml:55: essay questions are not supported yet")
-
-    result = gift_import(quiz=empty_quiz, text=WITHOUT_ESSAY, filename="bank.xml")
-    assert len(result.created) == 4
-    assert [question.tags for question in empty_quiz.question_pool()] == [
+def test_moodles_xml_fixture_imports_with_categories_as_tags_and_the_essay_as_a_written_answer(empty_quiz):
+    """nested_categories_with_questions.xml: the essay imports as a written answer; the others with their tags."""
+    with_essay = gift_import(quiz=empty_quiz, text=NESTED_CATEGORIES_WITH_QUESTIONS, filename="bank.xml")
+    assert len(with_essay.created) == 5
+    assert empty_quiz.question_pool().filter(qtype="written").count() == 1
+    assert [question.tags for question in empty_quiz.question_pool().exclude(qtype="written")] == [
         ["category:$course$/Iota"],
         ["category:$course$/Iota/Kappa"],
         ["category:$course$/Iota/Kappa/Lambda"],

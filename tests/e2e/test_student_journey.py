@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
 
 from courseware.loading import course_load
-from quizzes.models import Attempt
+from quizzes.models import Attempt, Quiz
 from tests.conftest import SHIPPED_COURSE
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -51,7 +51,8 @@ def answer_every_question(page: Page, attempt: Attempt, *, wrong_position: int):
 def test_new_student_signs_up_reads_takes_a_quiz_and_sees_progress(live_server, page: Page):
     """Sign up, open the outline, read the first lesson, pass its quiz, follow feedback to the lesson, see progress."""
     course = course_load(folder=SHIPPED_COURSE).course
-    lesson_count = course.lessons.count()
+    # The course's steps: each lesson, each module's written task, and the final exam.
+    step_count = course.lessons.count() + course.quizzes.filter(kind=Quiz.Kind.TASK).count() + 1
 
     page.goto(live_server.url)
     page.get_by_role("link", name="Sign up").click()
@@ -64,7 +65,7 @@ def test_new_student_signs_up_reads_takes_a_quiz_and_sees_progress(live_server, 
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
     page.get_by_role("link", name=course.title, exact=True).click()
-    expect(page.get_by_test_id("course-progress")).to_contain_text(f"0 of {lesson_count + 1} steps done")
+    expect(page.get_by_test_id("course-progress")).to_contain_text(f"0 of {step_count} steps done")
     assert_accessible(page)
 
     page.get_by_role("link", name=re.compile("^Continue where you left off")).click()
@@ -94,7 +95,7 @@ def test_new_student_signs_up_reads_takes_a_quiz_and_sees_progress(live_server, 
     expect(page.get_by_text("You completed this lesson.")).to_be_visible()
 
     page.get_by_role("link", name=course.title).first.click()
-    expect(page.get_by_test_id("course-progress")).to_contain_text(f"1 of {lesson_count + 1} steps done")
+    expect(page.get_by_test_id("course-progress")).to_contain_text(f"1 of {step_count} steps done")
     expect(page.get_by_test_id("quiz-diplomacy-art-and-practice")).to_contain_text("passed")
     expect(page.locator(".status-completed")).to_have_count(1)
 

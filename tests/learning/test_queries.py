@@ -63,11 +63,15 @@ def db_session_client(client, student, settings):
 
 
 def test_outline_query_count_is_pinned(db_session_client, student, django_assert_num_queries):
-    """Session, user, course, the student's enrolment (12 since the class roster), modules, lessons, progress,
-    quizzes, attempts, quiz and review answers for mastery, reviews due."""
+    """A first visit: session, user, the course by its slug, its structure (modules, lessons, quizzes), the
+    student's standing (progress, attempts, quiz and review answers for mastery, review cards, enrolment).
+    Every later visit until something changes: session and user only, like any logged-in page."""
     course, _ = build_course("pinned", 12, student)
+    url = reverse("learning:outline", kwargs={"course_slug": course.slug})
     with django_assert_num_queries(12):
-        db_session_client.get(reverse("learning:outline", kwargs={"course_slug": course.slug}))
+        db_session_client.get(url)
+    with django_assert_num_queries(2):
+        db_session_client.get(url)
 
 
 def test_lesson_page_costs_the_same_for_3_and_60_lessons(student_client, student):
@@ -81,13 +85,23 @@ def test_lesson_page_costs_the_same_for_3_and_60_lessons(student_client, student
 
 
 def test_lesson_page_query_count_is_pinned(db_session_client, student, django_assert_num_queries):
-    """Session, user, course, enrolment read and (a first visit to an open course) its insert, lesson, key terms,
-    sources, sequence, quizzes, attempts, module order, progress read and touch, quiz and review answers for
-    mastery. The class roster added the two enrolment queries (14 before)."""
+    """A first visit: session, user, the course by its slug, its structure (modules, lessons, quizzes), the
+    student's standing (progress, attempts, quiz and review answers for mastery, review cards, enrolment), the
+    enrolment's insert (an open course), the lesson's body, key terms and sources, and the visit recorded
+    (read, savepoint, insert, release). Reading on to the next lesson: session, user, the standing again (the
+    first visit changed it), that lesson's body, key terms and sources, and its visit recorded. Opening the
+    lesson read last again writes nothing: session, user and the standing the visit before changed; then
+    session and user only."""
     _, lessons = build_course("pinned", 12, student)
-    url = lessons[4].get_absolute_url()
-    with django_assert_num_queries(16):
-        db_session_client.get(url)
+    first, second = lessons[4].get_absolute_url(), lessons[7].get_absolute_url()
+    with django_assert_num_queries(19):
+        db_session_client.get(first)
+    with django_assert_num_queries(15):
+        db_session_client.get(second)
+    with django_assert_num_queries(8):
+        db_session_client.get(second)
+    with django_assert_num_queries(2):
+        db_session_client.get(second)
 
 
 def _fresh_attempt(student, quiz):
@@ -96,18 +110,42 @@ def _fresh_attempt(student, quiz):
 
 
 def test_failed_submit_query_count_is_pinned(student, quiz, django_assert_num_queries):
-    """Savepoint, locked attempt with quiz, lesson, course and user, its slots, answers and marks (one
-    statement), the attempt row,
-    review cards (read, create), the certificate check (existing, lessons, completed, quizzes, scores), release."""
+    """The attempt locked with its quiz, lesson, course and user, joined to its slots (one query); answers and
+    marks (one statement); the attempt row; review cards (read, then new and rescheduled in one upsert). A fail
+    completes nothing, so the certificate is not looked at. In production BEGIN and COMMIT wrap it (uncounted)."""
     attempt = _fresh_attempt(student, quiz)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(5):
         attempt_submit(attempt=attempt, responses={})
 
 
+def _second_lesson(quiz):
+    """Another lesson with a quiz in the course, so passing `quiz` does not complete the course."""
+    other = LessonFactory(module=quiz.lesson.module, slug="other", position=2)
+    QuizFactory(lesson=other, slug="other-quiz")
+
+
 def test_passing_submit_query_count_is_pinned(student, quiz, django_assert_num_queries):
-    """A pass adds completing the lesson (read, savepoint, insert, release, update) and,
-    the course now done, issuing the certificate (savepoint, insert, release)."""
+    """A pass adds completing the lesson (the update of the student's row) and the check that lessons are left
+    (so the certificate's rules need not run): 7. For a lesson never opened, the completed row is inserted: 8."""
+    _second_lesson(quiz)
+    LessonProgress.objects.create(user=student, lesson=quiz.lesson)
     attempt = _fresh_attempt(student, quiz)
     responses = right_answers(attempt)
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(7):
         attempt_submit(attempt=attempt, responses=responses)
+    LessonProgress.objects.all().delete()
+    retry = _fresh_attempt(student, quiz)
+    responses = right_answers(retry)
+    with django_assert_num_queries(8):
+        attempt_submit(attempt=retry, responses=responses)
+    assert LessonProgress.objects.get(user=student, lesson=quiz.lesson).status == "completed"
+
+
+def test_submit_that_completes_the_course_query_count_is_pinned(student, quiz, django_assert_num_queries):
+    """The pass that completes the course's last lesson also runs the certificate's rules (already issued?,
+    lessons, completed lessons, quizzes, scores) and issues it (savepoint, insert, release): once per student."""
+    attempt = _fresh_attempt(student, quiz)
+    responses = right_answers(attempt)
+    with django_assert_num_queries(16):
+        attempt_submit(attempt=attempt, responses=responses)
+    assert student.certificates.count() == 1

@@ -87,6 +87,18 @@ def test_lesson_page_shows_everything_a_reader_needs(student_client, lessons):
     assert f'rel="next" href="{lessons[2].get_absolute_url()}"' in text
 
 
+def test_each_source_is_named_by_its_kind(student_client, lessons):
+    """A book and a web page are listed as such, not as essays."""
+    lesson = lessons[1]
+    lesson.sources.add(
+        SourceFactory(course=lesson.course, key="b1", title="The Art of Talks", kind="book"),
+        SourceFactory(course=lesson.course, key="w1", title="Treaty database", kind="web_page"),
+    )
+    text = student_client.get(lesson.get_absolute_url()).text
+    assert "Book b1: The Art of Talks" in text and "Web page w1: Treaty database" in text
+    assert "Essay" not in text
+
+
 def test_next_lesson_crosses_into_the_next_module(student_client, lessons):
     """The last lesson of a module leads to the first lesson of the next one."""
     response = student_client.get(lessons[2].get_absolute_url())

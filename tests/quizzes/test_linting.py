@@ -66,8 +66,8 @@ def test_a_well_written_item_has_no_findings():
 
 
 def test_rules_have_stable_codes_and_one_line_explanations():
-    """RULES lists the codes Q101..Q111, each with a one-line explanation starting with the rule's name."""
-    assert list(RULES) == [f"Q1{number:02d}" for number in range(1, 12)]
+    """RULES lists the codes Q101..Q112, each with a one-line explanation starting with the rule's name."""
+    assert list(RULES) == [f"Q1{number:02d}" for number in range(1, 13)]
     assert RULES["Q101"].startswith("key-in-other-item: ")
     assert all("\n" not in explanation for explanation in RULES.values())
 

@@ -1,0 +1,193 @@
+"""The student pages come from the cache, and every change shows at once: to the right student only."""
+
+from http import HTTPStatus
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from learning.models import Enrolment
+from learning.services import enrolment_remove
+from lessons.models import LessonProgress, LessonStatus
+from tests.factories import LessonFactory, ModuleFactory, QuizFactory, UserFactory, make_question
+from tests.learning.test_quiz_pages import form_values, start
+
+pytestmark = pytest.mark.django_db
+
+NO_INLINES = {
+    f"{prefix}-{name}": value
+    for prefix in ("key_terms", "questions")
+    for name, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"), ("MIN_NUM_FORMS", "0"), ("MAX_NUM_FORMS", "1000"))
+}
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def outline(client, course) -> str:
+    response = client.get(reverse("learning:outline", kwargs={"course_slug": course.slug}))
+    assert response.status_code == HTTPStatus.OK
+    return response.text
+
+
+def lesson_status(html: str, lesson) -> str:
+    """The status badge of a lesson's row on the outline."""
+    row = html.split(f'href="{lesson.get_absolute_url()}"', 1)[1].split("</li>", 1)[0]
+    return row.split('class="badge status-', 1)[1].split('"', 1)[0].split()[0]
+
+
+def test_passing_a_quiz_shows_on_the_outline_at_once(student_client, quiz):
+    """The outline, cached before the attempt, shows the quiz passed and the lesson completed right after."""
+    before = outline(student_client, quiz.course)
+    assert "Quiz: not taken" in before and lesson_status(before, quiz.lesson) == LessonStatus.NOT_STARTED
+    attempt = start(student_client, quiz)
+    student_client.post(attempt.get_absolute_url(), {**form_values(attempt), "submit": ""})
+    after = outline(student_client, quiz.course)
+    assert "100.00% · passed" in after and lesson_status(after, quiz.lesson) == LessonStatus.COMPLETED
+    assert "1 of 1 step done" in after
+
+
+def test_two_students_never_see_each_others_standing(student, quiz):
+    """One student's pass changes nothing on another's cached outline, lesson or quiz page, and vice versa."""
+    sam, ana = logged_in(student), logged_in(UserFactory(username="ana"))
+    for client in (sam, ana):
+        outline(client, quiz.course)
+        client.get(quiz.lesson.get_absolute_url())
+    attempt = start(sam, quiz)
+    sam.post(attempt.get_absolute_url(), {**form_values(attempt), "submit": ""})
+    assert "passed" in outline(sam, quiz.course)
+    theirs = outline(ana, quiz.course)
+    assert "Quiz: not taken" in theirs and "0 of 1 step done" in theirs
+    assert lesson_status(theirs, quiz.lesson) == LessonStatus.IN_PROGRESS
+    assert "your grade" not in ana.get(quiz.lesson.get_absolute_url()).text
+    assert "Your attempts" not in ana.get(quiz.get_absolute_url()).text
+    assert "Your grade" in sam.get(quiz.get_absolute_url()).text
+
+
+def test_an_admin_edit_of_a_lesson_title_shows_at_once(student_client, instructor_client, lessons):
+    """A title changed in the admin is on the outline, the lesson page and its neighbour's link at once."""
+    lesson = lessons[1]
+    assert "Bargaining" in outline(student_client, lesson.course)
+    assert "Next: Bargaining" in student_client.get(lessons[0].get_absolute_url()).text
+    data = {
+        "module": lesson.module_id,
+        "title": "Bargaining, revised",
+        "slug": lesson.slug,
+        "position": lesson.position,
+        "is_published": "on",
+        "summary": lesson.summary,
+        "objectives": lesson.objectives,
+        "body": lesson.body,
+        **NO_INLINES,
+    }
+    response = instructor_client.post(reverse("admin:lessons_lesson_change", args=[lesson.pk]), data)
+    assert response.status_code == HTTPStatus.FOUND
+    assert "Bargaining, revised" in outline(student_client, lesson.course)
+    assert "Next: Bargaining, revised" in student_client.get(lessons[0].get_absolute_url()).text
+    assert "<h1" in (page := student_client.get(lesson.get_absolute_url()).text) and "Bargaining, revised" in page
+
+
+def test_a_key_term_added_and_a_lesson_unpublished_show_at_once(student_client, lessons):
+    """Content written outside the admin's forms invalidates the cache too (model saves anywhere)."""
+    lesson = lessons[0]
+    student_client.get(lesson.get_absolute_url())
+    lesson.key_terms.create(term="Démarche", definition="A formal diplomatic representation.")
+    assert "Démarche" in student_client.get(lesson.get_absolute_url()).text
+    lessons[3].is_published = False
+    lessons[3].save()
+    assert "Summits" not in outline(student_client, lesson.course)
+    assert student_client.get(lessons[3].get_absolute_url()).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_opening_the_lesson_read_last_writes_nothing(student_client, student, lessons):
+    """A repeat visit keeps the row as it is; opening another lesson moves "continue" there."""
+    first, second = lessons[0], lessons[1]
+    student_client.get(first.get_absolute_url())
+    viewed = LessonProgress.objects.get(user=student, lesson=first).last_viewed_at
+    student_client.get(first.get_absolute_url())
+    assert LessonProgress.objects.get(user=student, lesson=first).last_viewed_at == viewed
+    student_client.get(second.get_absolute_url())
+    assert "Continue where you left off: Bargaining" in outline(student_client, first.course)
+    student_client.get(first.get_absolute_url())
+    assert LessonProgress.objects.get(user=student, lesson=first).last_viewed_at > viewed
+    assert "Continue where you left off: Talking" in outline(student_client, first.course)
+
+
+def test_a_removed_student_is_refused_at_once(student_client, student, lessons):
+    """Taking a student off the roster closes the lessons at once, though their enrolment was cached."""
+    assert student_client.get(lessons[0].get_absolute_url()).status_code == HTTPStatus.OK
+    enrolment_remove(enrolment=Enrolment.objects.get(user=student, course=lessons[0].course))
+    assert student_client.get(lessons[0].get_absolute_url()).status_code == HTTPStatus.FORBIDDEN
+
+
+def test_a_new_quiz_setting_shows_on_the_quiz_page_at_once(student_client, quiz):
+    """Quiz settings are part of the cached course structure."""
+    assert "Pass mark 70%" in student_client.get(quiz.get_absolute_url()).text
+    quiz.pass_mark = 80
+    quiz.save()
+    assert "Pass mark 80%" in student_client.get(quiz.get_absolute_url()).text
+
+
+def test_the_enrol_form_carries_each_visitors_own_csrf_token(student, course, lessons):
+    """The outline is cached per student, but its enrol form's CSRF token is drawn afresh for every session."""
+    for user in (student, UserFactory(username="ana")):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(user)
+        html = outline(client, course)
+        token = html.split('name="csrfmiddlewaretoken" value="', 2)[2].split('"', 1)[0]
+        response = client.post(
+            reverse("learning:enrol", kwargs={"course_slug": course.slug}), {"csrfmiddlewaretoken": token}
+        )
+        assert response.status_code == HTTPStatus.FOUND
+        assert Enrolment.objects.get(user=user, course=course).is_active
+
+
+def test_a_quiz_added_to_a_lesson_shows_on_the_outline_and_the_lesson(student_client, lessons):
+    """A new quiz is part of the course structure: the outline and the lesson page offer it at once."""
+    lesson = lessons[2]
+    student_client.get(lesson.get_absolute_url())
+    assert "Take the quiz" not in student_client.get(lesson.get_absolute_url()).text
+    QuizFactory(lesson=lesson, slug="treaties-quiz")
+    make_question(lesson)
+    assert "Take the quiz" in student_client.get(lesson.get_absolute_url()).text
+    assert f'data-testid="quiz-{lesson.slug}"' in outline(student_client, lesson.course)
+
+
+def test_the_visitors_catalog_shows_a_course_change_at_once(client, course):
+    """The catalog visitors see is cached; a course published, renamed or drafted shows on the next visit."""
+    course.is_published = False
+    course.save()
+    assert course.title not in client.get(reverse("lessons:catalog")).text
+    course.is_published, course.title = True, "Diplomacy, second edition"
+    course.save()
+    assert "Diplomacy, second edition" in client.get(reverse("lessons:catalog")).text
+
+
+def test_a_students_catalog_is_never_served_from_the_visitors_copy(client, student, course):
+    """A visitor's cached catalog has no enrol buttons; a student's has them, with a working CSRF token."""
+    assert "Enrol" not in client.get(reverse("lessons:catalog")).text
+    student_client = Client(enforce_csrf_checks=True)
+    student_client.force_login(student)
+    html = student_client.get(reverse("lessons:catalog")).text
+    token = html.split('name="csrfmiddlewaretoken" value="', 2)[2].split('"', 1)[0]
+    url = reverse("learning:enrol", kwargs={"course_slug": course.slug})
+    assert student_client.post(url, {"csrfmiddlewaretoken": token}).status_code == HTTPStatus.FOUND
+
+
+def test_the_glossary_shows_a_new_key_term_and_an_unlocked_module_at_once(student_client, quiz):
+    """The cached glossary follows the content and, with sequential modules, the student's locks."""
+    course = quiz.course
+    course.sequential_modules = True
+    course.save()
+    later = LessonFactory(module=ModuleFactory(course=course, slug="further", position=2), title="Summits")
+    later.key_terms.create(term="Summitry", definition="Diplomacy by meetings of leaders.")
+    url = reverse("learning:glossary", kwargs={"course_slug": course.slug})
+    assert "Summits, locked" in student_client.get(url).text
+    quiz.lesson.key_terms.create(term="Agrément", definition="A host state's consent to an envoy.")
+    assert "Agrément" in student_client.get(url).text
+    attempt = start(student_client, quiz)
+    student_client.post(attempt.get_absolute_url(), {**form_values(attempt), "submit": ""})
+    assert f'<a href="{later.get_absolute_url()}">Summits</a>' in student_client.get(url).text
