@@ -192,6 +192,8 @@ def _part_counts(slots: _QuestionSlots) -> list[tuple[str, int]]:
 def _answer_counts(slots: _QuestionSlots) -> list[AnswerCount]:
     total = slots.response_count
     qtype = slots.snapshot["qtype"]
+    if qtype == QuestionType.WRITTEN:
+        return []  # every essay is its own answer: its marks say how the question did
     if qtype in {QuestionType.MATCHING, QuestionType.ORDERING}:
         counted = [(label, count, True) for label, count in _part_counts(slots)]
         blank = sum(count for response, count in slots.responses if not response)

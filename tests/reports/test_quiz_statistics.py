@@ -7,10 +7,11 @@ from http import HTTPStatus
 import pytest
 from django.urls import reverse
 
-from learning.services import attempt_start, attempt_submit
+from learning.services import attempt_graded, attempt_start, attempt_submit
 from quizzes.models import AttemptQuestion
+from quizzes.services import slot_mark
 from reports.statistics import ItemFlag
-from tests.factories import QuizFactory, UserFactory, make_question
+from tests.factories import QuizFactory, UserFactory, make_question, make_written_question
 from tests.reports.conftest import HALF, RIGHT, answer_marks, finish_attempt, make_students
 
 pytestmark = pytest.mark.django_db
@@ -230,3 +231,35 @@ def test_answers_outlive_a_deleted_question(staff_client, analysis_quiz, worked_
         ("talks-q2", 5, 60.0),
         ("talks-q3", 5, 70.0),
     ]
+
+
+def test_a_written_answer_counts_once_marked(staff_client, lessons, instructor):
+    """A written answer joins the analysis by its rubric mark once marked (its attempt is finished then); an attempt
+    still awaiting marking is left out. Essays have no answer distribution."""
+    quiz = QuizFactory(lesson=lessons[0], slug="memo-quiz")
+    make_question(lessons[0], "single", key="memo-choice")
+    make_written_question(lessons[0], key="memo-written")
+    attempts = []
+    for student in make_students(3):
+        attempt = attempt_start(user=student, quiz=quiz, rng=random.Random(1))
+        responses = {}
+        for slot in attempt.slots.all():
+            if slot.snapshot["qtype"] == "written":
+                responses[slot.position] = {"text": "Talk first, because talks keep the options open. " * 4}
+            else:
+                right = next(c for c in slot.snapshot["choices"] if c["text"] == "Right")
+                responses[slot.position] = {"choice": right["id"]}
+        attempts.append(attempt_submit(attempt=attempt, responses=responses))
+    assert all(attempt.is_awaiting_marking for attempt in attempts)
+    for attempt, picks in zip(attempts[:2], [(2, 2), (1, 0)], strict=True):
+        slot = attempt.slots.get(snapshot__key="memo-written")
+        levels = {
+            str(criterion["id"]): criterion["levels"][pick]["id"]
+            for criterion, pick in zip(slot.snapshot["rubric"], picks, strict=True)
+        }
+        slot_mark(slot_id=slot.pk, marker=instructor, levels=levels, on_graded=attempt_graded)
+    statistics = staff_client.get(statistics_url(quiz)).context["statistics"]
+    assert statistics.attempt_count == 2
+    written = next(q for q in statistics.questions if q.key == "memo-written")
+    # Full marks (6 of 6) and 2 of 6: facility 66.7%.
+    assert (written.responses, written.facility, written.answers, written.chart) == (2, 66.7, [], None)
