@@ -35,7 +35,11 @@ DATABASE = "bench_scale"
 
 
 def right_and_wrong(snapshot: dict) -> tuple[dict | None, dict | None]:
-    """A fully right response to a snapshot, and a wrong one (None: left blank)."""
+    """A fully right response to a snapshot, and a wrong one (None: left blank). A written answer's mark is its
+    marker's: the same text gets the right or the wrong mark."""
+    if snapshot["qtype"] == "written":
+        memo = {"text": "Talk first: talks keep the options open, and the lesson's ideas say why. " * 4}
+        return memo, memo
     choices = snapshot["choices"]
     ids = [choice["id"] for choice in choices]
     best = max(choices, key=lambda choice: float(choice["fraction"]))
