@@ -123,10 +123,11 @@ def populate(students: int, per_student: int) -> dict:
         )
         timings["attempts"] = time.monotonic() - began
         cursor.execute(
-            "INSERT INTO quizzes_attemptquestion (attempt_id, position, question_id, snapshot, response, mark) "
+            "INSERT INTO quizzes_attemptquestion (attempt_id, position, question_id, snapshot, response, mark, "
+            "marker_comment) "
             "SELECT a.id, t.position, t.question_id, t.snapshot, "
             "CASE WHEN r.is_right THEN t.right_response ELSE t.wrong_response END, "
-            "CASE WHEN r.is_right THEN 1 ELSE 0 END "
+            "CASE WHEN r.is_right THEN 1 ELSE 0 END, '' "
             "FROM quizzes_attempt a JOIN scale_quiz q ON q.quiz_id = a.quiz_id "
             "JOIN scale_template t ON t.quiz_index = q.quiz_index AND t.variant = (a.number - 1) % 2 "
             "CROSS JOIN LATERAL (SELECT random() < 0.3 + 0.6 * ((a.user_id % 100) / 100.0) "
