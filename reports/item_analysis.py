@@ -13,7 +13,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from quizzes.grading import normalize_answer
+from quizzes.grading import grade_response, normalize_answer
 from quizzes.models import Attempt, AttemptQuestion, QuestionType, Quiz
 from reports.charts import Bar, BarChart, bar_chart
 from reports.statistics import (
@@ -145,13 +145,25 @@ def _picked_counts(slots: _QuestionSlots) -> tuple[Counter, int]:
     return picks, blank
 
 
-def _short_answer_counts(slots: _QuestionSlots) -> tuple[list[tuple[str, int, bool]], int]:
-    accepted = {
-        normalize_answer(choice["text"])
-        for snapshot in slots.snapshots.values()
-        for choice in snapshot["choices"]
-        if _is_right(choice)
-    }
+def _typed_answer_counts(slots: _QuestionSlots) -> tuple[list[tuple[str, int, bool]], int]:
+    """Typed answers (short answer, numerical) counted by their normalised text, most given first, each marked
+    right when it is accepted: by its text for a short answer, by its value (tolerance, range) for a number."""
+    if slots.snapshot["qtype"] == QuestionType.NUMERICAL:
+        versions = list(slots.snapshots.values())
+
+        def is_right(text: str) -> bool:
+            return any(grade_response(snapshot, {"text": text}) >= 1 for snapshot in versions)
+    else:
+        accepted = {
+            normalize_answer(choice["text"])
+            for snapshot in slots.snapshots.values()
+            for choice in snapshot["choices"]
+            if _is_right(choice)
+        }
+
+        def is_right(text: str) -> bool:
+            return normalize_answer(text) in accepted
+
     given, shown_as, blank = Counter(), {}, 0
     for response, count in slots.responses:
         text = ((response or {}).get("text") or "").strip()
@@ -162,7 +174,7 @@ def _short_answer_counts(slots: _QuestionSlots) -> tuple[list[tuple[str, int, bo
         given[normalized] += count
         shown_as.setdefault(normalized, text)
     ranked = sorted(given.items(), key=lambda item: (-item[1], shown_as[item[0]]))
-    return [(shown_as[answer], count, answer in accepted) for answer, count in ranked], blank
+    return [(shown_as[answer], count, is_right(shown_as[answer])) for answer, count in ranked], blank
 
 
 def _part_right(qtype: str, response: dict | None, index: int, choice_id: int) -> bool:
@@ -197,8 +209,8 @@ def _answer_counts(slots: _QuestionSlots) -> list[AnswerCount]:
     if qtype in {QuestionType.MATCHING, QuestionType.ORDERING}:
         counted = [(label, count, True) for label, count in _part_counts(slots)]
         blank = sum(count for response, count in slots.responses if not response)
-    elif qtype == QuestionType.SHORT:
-        ranked, blank = _short_answer_counts(slots)
+    elif qtype in {QuestionType.SHORT, QuestionType.NUMERICAL}:
+        ranked, blank = _typed_answer_counts(slots)
         counted = ranked[:SHORT_ANSWERS_SHOWN]
         rest = ranked[SHORT_ANSWERS_SHOWN:]
         if rest:

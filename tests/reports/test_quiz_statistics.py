@@ -263,3 +263,20 @@ def test_a_written_answer_counts_once_marked(staff_client, lessons, instructor):
     written = next(q for q in statistics.questions if q.key == "memo-written")
     # Full marks (6 of 6) and 2 of 6: facility 66.7%.
     assert (written.responses, written.facility, written.answers, written.chart) == (2, 66.7, [], None)
+
+
+def test_numerical_answers_are_counted_by_value_and_marked_right_within_tolerance(staff_client, lessons):
+    """A typed number is one answer per text, right when it falls within the tolerance; a blank is no answer."""
+    lesson = lessons[0]
+    quiz = QuizFactory(lesson=lesson, slug="numbers-quiz", shuffle_questions=False)
+    make_question(lesson, "numerical", [("42:0.5", 1)])
+    for student, typed in zip(make_students(4), ["42", "42.3", "40", None], strict=True):
+        finish_attempt(quiz, student, [typed])
+    statistics = staff_client.get(statistics_url(quiz)).context["statistics"]
+    (numerical,) = statistics.questions
+    assert [(a.label, a.count, a.correct) for a in numerical.answers] == [
+        ("40", 1, False),
+        ("42", 1, True),
+        ("42.3", 1, True),
+        ("No answer", 1, False),
+    ]
