@@ -253,14 +253,9 @@ def gradebook_rows(*, columns: GradebookColumns, students: list[AbstractUser]) -
         .values_list("user_id", "quiz_id", "id", "status", "score")
     )
     for user_id, quiz_id, attempt_id, status, score in attempts:
-        result = results.setdefault((user_id, quiz_id), QuizResult(quiz=quiz_by_id[quiz_id]))
-        result.attempts_used += 1
-        if status == Attempt.Status.FINISHED:
-            result.scores.append(score)
-        elif status == Attempt.Status.AWAITING_MARKING:
-            result.awaiting_marking += 1
-        else:
-            result.open_attempt_id = attempt_id
+        results.setdefault((user_id, quiz_id), QuizResult(quiz=quiz_by_id[quiz_id])).count_attempt(
+            attempt_id, status, score
+        )
 
     def cell(student_id: int, lesson: Lesson) -> LessonCell:
         return cells.get((student_id, lesson.id)) or LessonCell(lesson=lesson)
