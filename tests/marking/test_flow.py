@@ -4,7 +4,6 @@ from decimal import Decimal
 from http import HTTPStatus
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from certificates.models import Certificate
@@ -14,13 +13,6 @@ from quizzes.models import Attempt
 from tests.marking.conftest import level_data, mark_url, queue_url, submit, written_slot
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def marker(instructor):
-    client = Client()
-    client.force_login(instructor)
-    return client
 
 
 def test_submit_waits_for_marking_then_the_mark_grades_completes_and_certifies(student_client, marker, written_quiz):
