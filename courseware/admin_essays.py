@@ -1,7 +1,10 @@
 """Essay upload in the admin: a page on each course for staff who may add sources and lessons.
 
 `EssayImportAdminMixin` goes on the course admin; it adds admin/lessons/course/<id>/essays/
-(`admin:lessons_course_essay_import`), which calls the same service as `manage.py import_essays`.
+(`admin:lessons_course_essay_import`), which calls the same service as `manage.py import_essays`:
+upload, then a preview of every row the import would create, update, keep or remove (nothing is
+written), then Confirm, which carries the files back signed (courseware/admin_confirm.py) and
+imports them only if the import still does what the preview showed.
 """
 
 from django import forms
@@ -9,12 +12,23 @@ from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from courseware.essay_import import MAX_ESSAY_BYTES, EssayFileError, EssayImportError, essay_file_read, essays_import
+from courseware.admin_confirm import SignedPreviewForm
+from courseware.essay_import import (
+    MAX_ESSAY_BYTES,
+    EssayFileError,
+    EssayImportError,
+    EssayImportReport,
+    EssayPlanChanged,
+    essay_file_read,
+    essays_import,
+    essays_import_preview,
+)
 
 ESSAY_IMPORT_PERMISSIONS = ("lessons.add_source", "lessons.add_lesson")
 MAX_ESSAY_FILES = 20
@@ -68,8 +82,23 @@ class EssayUploadForm(forms.Form):
         return essays
 
 
+class EssayConfirmForm(SignedPreviewForm):
+    """Carries the previewed essays back, signed, with the preview's fingerprint, so Confirm imports what was shown."""
+
+    salt = "courseware.admin_essays.import"
+    owner_noun = "course"
+
+    @classmethod
+    def for_preview(cls, essays: list[tuple[str, str]], report: EssayImportReport, *, course) -> "EssayConfirmForm":
+        return cls.for_data({"essays": essays, "fingerprint": report.fingerprint}, owner=course)
+
+    def clean_payload(self) -> tuple[list[tuple[str, str]], str]:
+        data = super().clean_payload()
+        return [(name, text) for name, text in data["essays"]], data["fingerprint"]
+
+
 class EssayImportAdminMixin:
-    """For the course ModelAdmin: an "Import essays" page per course."""
+    """For the course ModelAdmin: an "Import essays" page per course (upload, preview, confirm)."""
 
     essay_import_template = "admin/lessons/course/essay_import.html"
 
@@ -83,33 +112,68 @@ class EssayImportAdminMixin:
         course = self.get_object(request, unquote(object_id))
         if course is None:
             raise Http404(_("No such course."))
-        report = None
-        form = EssayUploadForm(request.POST, request.FILES) if request.method == "POST" else EssayUploadForm()
-        if form.is_bound and form.is_valid():
-            try:
-                report = essays_import(course=course, files=form.cleaned_data["essays"])
-            except EssayImportError as error:
-                for problem in error.problems:
-                    form.add_error("essays", ValidationError(problem, code="not_importable"))
-            else:
-                count = len(report.essays)
-                messages.success(
-                    request,
-                    ngettext(
-                        "%(count)d essay imported. Everything it made is a draft until you publish it.",
-                        "%(count)d essays imported. Everything they made is a draft until you publish it.",
-                        count,
-                    )
-                    % {"count": count},
-                )
-                form = EssayUploadForm()
+        form, confirm_form, preview, changed = EssayUploadForm(), None, None, False
+        if request.method == "POST" and "payload" in request.POST:
+            confirm_form = EssayConfirmForm(request.POST, owner=course)
+            if confirm_form.is_valid():
+                essays, fingerprint = confirm_form.cleaned_data["payload"]
+                try:
+                    report = essays_import(course=course, files=essays, expect=fingerprint)
+                except EssayImportError as error:  # pragma: no cover - the preview already parsed these files
+                    for problem in error.problems:
+                        form.add_error(None, ValidationError(problem, code="not_importable"))
+                except EssayPlanChanged as rolled_back:
+                    if rolled_back.report.changes_nothing:
+                        # A second Confirm of the same preview: the first one imported it all.
+                        messages.info(request, _("These essays are already imported; nothing was changed."))
+                        return redirect("admin:lessons_course_change", course.pk)
+                    preview, changed = rolled_back.report, True
+                    confirm_form = EssayConfirmForm.for_preview(essays, preview, course=course)
+                else:
+                    self._essays_imported(request, report)
+                    return redirect("admin:lessons_course_change", course.pk)
+        elif request.method == "POST":
+            form = EssayUploadForm(request.POST, request.FILES)
+            if form.is_valid():
+                essays = form.cleaned_data["essays"]
+                try:
+                    preview = essays_import_preview(course=course, files=essays)
+                    confirm_form = EssayConfirmForm.for_preview(essays, preview, course=course)
+                except EssayImportError as error:
+                    for problem in error.problems:
+                        form.add_error("essays", ValidationError(problem, code="not_importable"))
+                except ValidationError as error:
+                    form.add_error("essays", error)
+                    preview = None
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "original": course,
             "title": _("Import essays into “%(course)s”") % {"course": course},
             "form": form,
-            "report": report,
+            "confirm_form": confirm_form,
+            "preview": preview,
+            "changed_since_preview": changed,
             "media": self.media + form.media,
         }
         return TemplateResponse(request, self.essay_import_template, context)
+
+    def _essays_imported(self, request, report: EssayImportReport):
+        count = len(report.essays)
+        changes = report.changes
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d essay imported: %(created)d created, %(updated)d updated, %(removed)d removed. "
+                "Everything it made is a draft until you publish it.",
+                "%(count)d essays imported: %(created)d created, %(updated)d updated, %(removed)d removed. "
+                "Everything they made is a draft until you publish it.",
+                count,
+            )
+            % {
+                "count": count,
+                "created": len(changes.created),
+                "updated": len(changes.updated),
+                "removed": len(report.removed),
+            },
+        )

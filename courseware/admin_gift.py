@@ -7,7 +7,6 @@ import reversion
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -18,6 +17,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from courseware.admin_confirm import SignedPreviewForm
 from courseware.gift_transfer import (
     MAX_IMPORT_BYTES,
     GiftExportError,
@@ -29,9 +29,6 @@ from courseware.gift_transfer import (
 )
 
 GIFT_SUFFIXES = {".gift", ".txt", ".xml"}
-PAYLOAD_SALT = "courseware.admin_gift.import"
-# A preview stays valid for an hour; after that the file must be uploaded again.
-PAYLOAD_MAX_AGE = 60 * 60
 PERMISSIONS = ["quizzes.change_quiz", "quizzes.add_question", "quizzes.change_question"]
 
 
@@ -70,32 +67,19 @@ class GiftUploadForm(forms.Form):
         return GiftUpload(filename=upload.name, text=text)
 
 
-class GiftConfirmForm(forms.Form):
+class GiftConfirmForm(SignedPreviewForm):
     """Carries the previewed file back, signed, so the instructor confirms without uploading again."""
 
-    payload = forms.CharField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, quiz, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.quiz = quiz
+    salt = "courseware.admin_gift.import"
+    owner_noun = "quiz"
 
     @classmethod
     def for_upload(cls, upload: GiftUpload, *, quiz) -> "GiftConfirmForm":
-        payload = {"quiz": quiz.pk, "filename": upload.filename, "text": upload.text}
-        return cls(initial={"payload": signing.dumps(payload, salt=PAYLOAD_SALT, compress=True)}, quiz=quiz)
+        return cls.for_data({"filename": upload.filename, "text": upload.text}, owner=quiz)
 
     def clean_payload(self) -> GiftUpload:
-        try:
-            payload = signing.loads(self.cleaned_data["payload"], salt=PAYLOAD_SALT, max_age=PAYLOAD_MAX_AGE)
-        except signing.SignatureExpired:
-            raise ValidationError(
-                _("This preview is over an hour old; upload the file again."), code="expired"
-            ) from None
-        except signing.BadSignature:
-            raise ValidationError(_("The previewed file was altered; upload it again."), code="bad_signature") from None
-        if payload.get("quiz") != self.quiz.pk:
-            raise ValidationError(_("This preview belongs to another quiz; upload the file again."), code="other_quiz")
-        return GiftUpload(filename=payload["filename"], text=payload["text"])
+        data = super().clean_payload()
+        return GiftUpload(filename=data["filename"], text=data["text"])
 
 
 class GiftTransferAdminMixin:
@@ -142,7 +126,7 @@ class GiftTransferAdminMixin:
         quiz = self._gift_quiz(request, object_id)
         upload_form, confirm_form, preview = GiftUploadForm(), None, None
         if request.method == "POST" and "payload" in request.POST:
-            confirm_form = GiftConfirmForm(request.POST, quiz=quiz)
+            confirm_form = GiftConfirmForm(request.POST, owner=quiz)
             if confirm_form.is_valid():
                 upload = confirm_form.cleaned_data["payload"]
                 try:
@@ -172,7 +156,11 @@ class GiftTransferAdminMixin:
             if upload_form.is_valid():
                 upload = upload_form.cleaned_data["file"]
                 preview = gift_import_preview(quiz=quiz, text=upload.text, filename=upload.filename)
-                confirm_form = GiftConfirmForm.for_upload(upload, quiz=quiz)
+                try:
+                    confirm_form = GiftConfirmForm.for_upload(upload, quiz=quiz)
+                except ValidationError as error:
+                    upload_form.add_error("file", error)
+                    preview = None
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lessons.markdown import count_words, extract_sections, render_markdown
-from lessons.models import EnrolmentPolicy, SourceKind
+from lessons.models import MAX_OBJECTIVE_CHARS, MAX_OBJECTIVES, EnrolmentPolicy, SourceKind
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FRONT_MATTER = re.compile(r"\A\+\+\+\n(.*?)\n\+\+\+\n(.*)\Z", re.S)
@@ -119,8 +119,13 @@ def read_lesson(path: Path, source_keys: set[str]) -> LessonData:
     body = match.group(2).strip() + "\n"
 
     objectives = _require(meta, "objectives", list, path)
-    if not 2 <= len(objectives) <= 4:
-        raise ContentError(f"{path}: a lesson needs 2-4 objectives, found {len(objectives)}")
+    if not 2 <= len(objectives) <= MAX_OBJECTIVES:
+        raise ContentError(f"{path}: a lesson needs 2-{MAX_OBJECTIVES} objectives, found {len(objectives)}")
+    for number, objective in enumerate(objectives, start=1):
+        if not isinstance(objective, str) or not objective.strip() or "\n" in objective.strip():
+            raise ContentError(f"{path}: objective {number} must be one line of text")
+        if len(objective.strip()) > MAX_OBJECTIVE_CHARS:
+            raise ContentError(f"{path}: objective {number} is over {MAX_OBJECTIVE_CHARS} characters")
     sources = meta.get("sources", [])
     if not isinstance(sources, list) or not all(isinstance(key, str) for key in sources):
         raise ContentError(f"{path}: 'sources' must be a list of source keys")

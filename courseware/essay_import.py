@@ -8,7 +8,9 @@ published here, a published lesson is never touched, and importing the same file
 rows in place; rows an instructor has edited since the import made them are kept as they are.
 """
 
-from collections import defaultdict
+import hashlib
+import json
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -54,6 +56,14 @@ class EssayImportError(ValueError):
         self.problems = problems
 
 
+class EssayPlanChanged(Exception):
+    """The import would now do something other than what was previewed; it was rolled back, `report` says what."""
+
+    def __init__(self, report: "EssayImportReport"):
+        super().__init__("the course changed since the preview")
+        self.report = report
+
+
 @dataclass
 class ThemeCount:
     module: Module
@@ -67,6 +77,10 @@ class EssayReport:
     source: Source
     passages: int
     themes: list[ThemeCount] = field(default_factory=list)
+
+    @property
+    def source_label(self) -> str:
+        return f"essay {self.source.key}"
 
 
 @dataclass
@@ -88,6 +102,47 @@ class EssayImportReport:
     changes: LoadReport = field(default_factory=LoadReport)
     removed: list[str] = field(default_factory=list)
     lessons: list[DraftLessonReport] = field(default_factory=list)
+
+    KINDS = ("source", "passage", "lesson", "quiz", "question")
+
+    @property
+    def changes_nothing(self) -> bool:
+        return not (self.changes.created or self.changes.updated or self.removed)
+
+    @property
+    def counts(self) -> list[dict]:
+        """Per kind of row (source, passage, lesson, quiz, question): how many are created, updated, ... removed."""
+        tallies = {
+            action: Counter(label.split(" ", 1)[0] for label in labels)
+            for action, labels in (
+                ("created", self.changes.created),
+                ("updated", self.changes.updated),
+                ("unchanged", self.changes.unchanged),
+                ("kept", self.changes.kept),
+                ("removed", self.removed),
+            )
+        }
+        return [{"kind": kind, **{action: tally[kind] for action, tally in tallies.items()}} for kind in self.KINDS]
+
+    @property
+    def warnings(self) -> list[str]:
+        """What an instructor should know before confirming: rows kept as edited, rows removed, unused essays."""
+        warnings = [
+            f"{essay.source_label}: no passage uses any module's keywords" for essay in self.essays if not essay.themes
+        ]
+        warnings += [
+            f"kept {label}" if "(" in label else f"kept {label}: edited since the import made it, so it stays as it is"
+            for label in self.changes.kept
+        ]
+        warnings += [f"removes {label}: no longer in the essays" for label in self.removed]
+        return warnings
+
+    @property
+    def fingerprint(self) -> str:
+        """A digest of every row's action: equal fingerprints mean an import does the same as its preview."""
+        changes = self.changes
+        plan = [changes.created, changes.updated, changes.unchanged, changes.kept, self.removed]
+        return hashlib.sha256(json.dumps(plan).encode()).hexdigest()
 
 
 def essay_file_read(*, name: str, data: bytes) -> str:
@@ -136,13 +191,35 @@ def _parse(files: list[tuple[str, str]]) -> list[tuple[str, str, EssayText]]:
     return parsed
 
 
+def essays_import_preview(*, course: Course, files: list[tuple[str, str]]) -> EssayImportReport:
+    """What `essays_import` would do, row by row; nothing is written.
+
+    The import runs for real inside a transaction that is then rolled back, so the preview cannot
+    drift from the import. Raises EssayImportError like the import.
+    """
+    try:
+        with transaction.atomic():
+            raise EssayPlanChanged(_import(course, files))
+    except EssayPlanChanged as rolled_back:
+        return rolled_back.report
+
+
 @transaction.atomic
-def essays_import(*, course: Course, files: list[tuple[str, str]]) -> EssayImportReport:
+def essays_import(*, course: Course, files: list[tuple[str, str]], expect: str | None = None) -> EssayImportReport:
     """Import essays given as (file name, text) into a course, idempotently; nothing is published.
 
     Raises EssayImportError, having written nothing, when a file has no text or two files would
-    share a source key.
+    share a source key. With `expect`, the fingerprint of a preview, raises EssayPlanChanged, having
+    written nothing, when the import would now do anything other than what that preview showed.
     """
+    report = _import(course, files)
+    if expect is not None and report.fingerprint != expect:
+        # Leaving the atomic block by an exception rolls back everything the import wrote.
+        raise EssayPlanChanged(report)
+    return report
+
+
+def _import(course: Course, files: list[tuple[str, str]]) -> EssayImportReport:
     essays = _parse(files)
     # Imports into one course run one at a time, so two uploads of a new essay cannot both create it.
     course = Course.objects.select_for_update().get(pk=course.pk)
@@ -150,7 +227,7 @@ def essays_import(*, course: Course, files: list[tuple[str, str]]) -> EssayImpor
     modules = list(Module.objects.filter(course=course).order_by("position", "id"))
     keywords = {module: _keywords(module) for module in modules}
     for name, key, essay in essays:
-        report.essays.append(_import_essay(course, name, key, essay, keywords, report.changes))
+        report.essays.append(_import_essay(course, name, key, essay, keywords, report.changes, report.removed))
     _sync_draft_lessons(course, modules, report)
     # Some rows are bulk-written, which sends no signals: the course's cached pages go here.
     course_changed(course.pk)
@@ -163,7 +240,9 @@ def _keywords(module: Module) -> list[str]:
     return [keyword for keyword in keywords if isinstance(keyword, str) and keyword.strip()]
 
 
-def _import_essay(course, name: str, key: str, essay: EssayText, keywords: dict, changes: LoadReport) -> EssayReport:
+def _import_essay(
+    course, name: str, key: str, essay: EssayText, keywords: dict, changes: LoadReport, removed: list[str]
+) -> EssayReport:
     source = Source.objects.filter(course=course, key=key).first()
     filename = name.replace("\\", "/").rsplit("/", 1)[-1][:200]
     if source is None:
@@ -198,6 +277,7 @@ def _import_essay(course, name: str, key: str, essay: EssayText, keywords: dict,
         else:
             changes.unchanged.append(label)
     Passage.objects.filter(pk__in=[passage.pk for passage in existing.values()]).delete()
+    removed.extend(f"passage {key}-{position}" for position in sorted(existing))
     themes = [ThemeCount(module=module, passages=counts[module]) for module in keywords if counts[module]]
     return EssayReport(source=source, passages=len(essay.passages), themes=themes)
 

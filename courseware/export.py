@@ -252,6 +252,7 @@ def _task_toml(quiz: Quiz, question: Question) -> str:
         _toml_pair("min_words", question.min_words or 1),
         _toml_pair("max_words", question.max_words or 5000),
         _toml_pair("pass_mark", quiz.pass_mark),
+        _toml_pair("attempts_allowed", quiz.attempts_allowed or 0),
         _toml_pair("situation", situation or prompt),
         _toml_pair("prompt", prompt),
         _toml_pair("guidance", question.explanation),

@@ -30,6 +30,7 @@ FIELDS = {
     "min_words",
     "max_words",
     "pass_mark",
+    "attempts_allowed",
     "situation",
     "prompt",
     "guidance",
@@ -66,6 +67,9 @@ class TaskData:
     objective: int | None = None
     level: str = ""
     criteria: list[CriterionData] = field(default_factory=list)
+    # A first answer and one more after reading the marker's feedback, unless the file says otherwise
+    # (0 in the file: no limit, None here).
+    attempts_allowed: int | None = 2
 
     @property
     def text(self) -> str:
@@ -120,6 +124,7 @@ def read_task(path: Path, *, module, anchors_of) -> TaskData:
     max_words = _number(data, "max_words", path, low=1, high=5000)
     if min_words > max_words:
         raise ContentError(f"{path}: 'min_words' ({min_words}) is more than 'max_words' ({max_words})")
+    attempts_allowed = _number(data, "attempts_allowed", path, low=0, high=20, required=False)
     prompt = _text(data, "prompt", path)
     if re.search(r"\n\s*\n", prompt):
         raise ContentError(f"{path}: 'prompt' must be one paragraph (no blank line)")
@@ -138,6 +143,7 @@ def read_task(path: Path, *, module, anchors_of) -> TaskData:
         objective=_number(data, "objective", path, low=1, high=len(lesson.objectives), required=False),
         level=level,
         criteria=_criteria(data.get("criteria"), path),
+        attempts_allowed=TaskData.attempts_allowed if attempts_allowed is None else (attempts_allowed or None),
     )
 
 
@@ -286,7 +292,12 @@ def tasks_load(*, course, tasks: list[TaskData], modules: dict, lessons: dict, f
     }
     for task in tasks:
         module, slug = modules[task.module], task_slug(task.module)
-        settings = {"pass_mark": task.pass_mark, "shuffle_questions": False, "shuffle_choices": False}
+        settings = {
+            "pass_mark": task.pass_mark,
+            "attempts_allowed": task.attempts_allowed,
+            "shuffle_questions": False,
+            "shuffle_choices": False,
+        }
         _load_quiz(
             quizzes.get(slug) or Quiz(course=course, module=module, slug=slug, kind=Quiz.Kind.TASK),
             exists=slug in quizzes,

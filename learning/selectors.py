@@ -5,16 +5,19 @@ Each runs a fixed number of queries whatever the course size.
 
 import bisect
 import copy
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from django.core.cache import cache, caches
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils import timezone
 
 from certificates.models import Certificate
+from learning.mastery import MASTERY_WINDOW, ObjectiveAnswers, objective_answers
 from learning.models import Enrolment, Review, ReviewCard
 from lessons.caching import CACHE_SECONDS, versions
 from lessons.models import Course, EnrolmentPolicy, KeyTerm, Lesson, LessonProgress, LessonStatus, Module
@@ -288,13 +291,7 @@ def quiz_results(*, view: CourseView, standing: Standing, user) -> dict[int, Qui
     for quiz in view.structure.quizzes_for(user):
         result = QuizResult(quiz=quiz)
         for attempt in standing.attempts.get(quiz.pk, ()):
-            result.attempts_used += 1
-            if attempt.status == Attempt.Status.FINISHED:
-                result.scores.append(attempt.score)
-            elif attempt.status == Attempt.Status.AWAITING_MARKING:
-                result.awaiting_marking += 1
-            else:
-                result.open_attempt_id = attempt.pk
+            result.count_attempt(attempt.pk, attempt.status, attempt.score)
         results[quiz.pk] = result
     return results
 
@@ -526,7 +523,6 @@ class Mastery:
         return "Proficient" if self.share >= PROFICIENT else "Still learning"
 
 
-MASTERY_WINDOW = 5
 PROFICIENT, MASTERED = 0.6, 0.85
 
 
@@ -552,43 +548,102 @@ def course_mastery(*, user, course: Course) -> CourseMastery:
 
 
 def students_mastery(*, course: Course, user_ids: list[int]) -> dict[int, CourseMastery]:
-    """Each student's mastery in a course. Two queries, whatever the number of students.
+    """Each student's mastery in a course. Two queries, whatever the number of answers.
 
     An objective's mastery is the mean mark of the student's last five answers on its questions, in
     lesson quizzes and reviews alike, so an old mistake fades as the student answers well again; a
-    module's is the mean of its objectives that have answers.
+    module's is the mean of its objectives that have answers. An answer not marked yet (a written
+    answer awaiting its marker) does not count. Each query returns only the last five answers per
+    student and objective (a window function), with how many there are in all. For a whole class,
+    class_mastery computes the same in one query aggregated in the database.
     """
-    answers: dict[int, dict[tuple[int, int], list[tuple[datetime, Decimal]]]] = {pk: {} for pk in user_ids}
+    recent: dict[tuple[int, int, int], list[tuple[datetime, Decimal]]] = {}
+    answers: dict[tuple[int, int, int], int] = {}
     module_of: dict[int, int] = {}
-    fields = ("question__lesson_id", "question__lesson__module_id", "question__objective")
-    quiz_rows = AttemptQuestion.objects.filter(
-        attempt__user_id__in=user_ids,
-        attempt__status=Attempt.Status.FINISHED,
-        attempt__quiz__course=course,
-        question__objective__isnull=False,
-    ).values_list("attempt__user_id", *fields, "attempt__finished_at", "mark")
-    review_rows = Review.objects.filter(
-        user_id__in=user_ids, card__course=course, question__objective__isnull=False
-    ).values_list("user_id", *fields, "reviewed_at", "mark")
-    for user_id, lesson_id, module_id, objective, when, mark in [*quiz_rows, *review_rows]:
-        answers[user_id].setdefault((lesson_id, objective), []).append((when, mark or Decimal(0)))
-        module_of[lesson_id] = module_id
-    return {user_id: _mastery(by_objective, module_of) for user_id, by_objective in answers.items()}
+    quiz_rows = _recent_answers(
+        AttemptQuestion.objects.filter(
+            attempt__user_id__in=user_ids,
+            attempt__status=Attempt.Status.FINISHED,
+            attempt__quiz__course=course,
+            question__objective__isnull=False,
+            mark__isnull=False,
+        ),
+        user="attempt__user_id",
+        when="attempt__finished_at",
+    )
+    review_rows = _recent_answers(
+        Review.objects.filter(user_id__in=user_ids, card__course=course, question__objective__isnull=False),
+        user="user_id",
+        when="reviewed_at",
+    )
+    for rows in (quiz_rows, review_rows):
+        in_source: dict[tuple[int, int, int], int] = {}
+        for user_id, lesson_id, module_id, objective, when, mark, in_all in rows:
+            key = (user_id, lesson_id, objective)
+            recent.setdefault(key, []).append((when, mark))
+            in_source[key] = in_all  # each of the objective's rows carries the same count
+            module_of[lesson_id] = module_id
+        for key, count in in_source.items():
+            answers[key] = answers.get(key, 0) + count
+    totals = []
+    for (user_id, lesson_id, objective), marks in recent.items():
+        last = [mark for _when, mark in sorted(marks, reverse=True)[:MASTERY_WINDOW]]
+        totals.append(
+            ObjectiveAnswers(
+                user_id=user_id,
+                lesson_id=lesson_id,
+                module_id=module_of[lesson_id],
+                objective=objective,
+                recent_sum=sum(last),
+                recent_count=len(last),
+                answers=answers[user_id, lesson_id, objective],
+            )
+        )
+    return _students_mastery(totals, user_ids)
 
 
-def _mastery(answers: dict[tuple[int, int], list[tuple[datetime, Decimal]]], module_of: dict[int, int]):
-    objectives = {}
-    for key, marks in answers.items():
-        recent = [mark for _when, mark in sorted(marks, reverse=True)[:MASTERY_WINDOW]]
-        objectives[key] = Mastery(share=float(sum(recent)) / len(recent), answers=len(marks))
-    by_module: dict[int, list[Mastery]] = {}
-    for (lesson_id, _objective), mastery in objectives.items():
-        by_module.setdefault(module_of[lesson_id], []).append(mastery)
-    modules = {
-        module_id: Mastery(share=sum(m.share for m in values) / len(values), answers=sum(m.answers for m in values))
-        for module_id, values in by_module.items()
+def class_mastery(*, course: Course, user_ids: list[int]) -> dict[int, CourseMastery]:
+    """students_mastery for a class: the same numbers, ranked and summed in the database. One query."""
+    return _students_mastery(objective_answers(course=course, user_ids=user_ids), user_ids)
+
+
+def _recent_answers(answers: QuerySet, *, user: str, when: str) -> QuerySet:
+    """Per student and objective, the last MASTERY_WINDOW of these answers (newest first, the better mark first
+    at the same moment) with how many answers there are in all: (user, lesson, module, objective, when, mark,
+    count) rows."""
+    objective = [F(user), F("question__lesson_id"), F("question__objective")]
+    return (
+        answers.annotate(
+            recent=Window(RowNumber(), partition_by=objective, order_by=[F(when).desc(), F("mark").desc()]),
+            in_all=Window(Count("pk"), partition_by=objective),
+        )
+        .filter(recent__lte=MASTERY_WINDOW)
+        .order_by()
+        .values_list(
+            user, "question__lesson_id", "question__lesson__module_id", "question__objective", when, "mark", "in_all"
+        )
+    )
+
+
+def _students_mastery(totals: Iterable[ObjectiveAnswers], user_ids: list[int]) -> dict[int, CourseMastery]:
+    objectives: dict[int, dict[tuple[int, int], Mastery]] = {pk: {} for pk in user_ids}
+    by_module: dict[int, dict[int, list[Mastery]]] = {pk: {} for pk in user_ids}
+    for total in totals:
+        mastery = Mastery(share=float(total.recent_sum) / total.recent_count, answers=total.answers)
+        objectives[total.user_id][total.lesson_id, total.objective] = mastery
+        by_module[total.user_id].setdefault(total.module_id, []).append(mastery)
+    return {
+        user_id: CourseMastery(
+            objectives=objectives[user_id],
+            modules={
+                module_id: Mastery(
+                    share=sum(m.share for m in values) / len(values), answers=sum(m.answers for m in values)
+                )
+                for module_id, values in by_module[user_id].items()
+            },
+        )
+        for user_id in user_ids
     }
-    return CourseMastery(objectives=objectives, modules=modules)
 
 
 @dataclass(frozen=True)

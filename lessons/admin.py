@@ -5,14 +5,25 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from reversion.admin import VersionAdmin
 
-from lessons.forms import MarkdownEditor, NormalisedTextField
+from lessons.forms import LineListField, MarkdownEditor, NormalisedTextField
 from lessons.markdown import MAX_BODY_CHARS, markdown_preview
-from lessons.models import Course, KeyTerm, Lesson, LessonProgress, Module, Passage, Source
+from lessons.models import (
+    MAX_OBJECTIVE_CHARS,
+    MAX_OBJECTIVES,
+    Course,
+    KeyTerm,
+    Lesson,
+    LessonProgress,
+    Module,
+    Passage,
+    Source,
+)
 
 
 class NormalisedTextMixin:
@@ -118,6 +129,20 @@ class LessonAdminForm(forms.ModelForm):
         widget=MarkdownEditor,
         help_text=Lesson._meta.get_field("body").help_text,
     )
+    objectives = LineListField(
+        label=_("learning objectives"),
+        item_label=_("Objective"),
+        max_items=MAX_OBJECTIVES,
+        max_chars=MAX_OBJECTIVE_CHARS,
+        help_text=format_lazy(
+            _(
+                "What a student can do after the lesson, one per row, in order: at most {max}, each at most "
+                "{chars} characters. Blank rows are ignored."
+            ),
+            max=MAX_OBJECTIVES,
+            chars=MAX_OBJECTIVE_CHARS,
+        ),
+    )
 
     class Meta:
         model = Lesson
@@ -128,6 +153,13 @@ class LessonAdminForm(forms.ModelForm):
         self.previewing = self.is_bound and "_preview" in self.data
         if "body" in self.fields:
             self.fields["body"].widget.show_preview = self.previewing
+
+    def clean_objectives(self) -> str:
+        objectives = self.cleaned_data["objectives"]
+        # The list as stored keeps the stored text as it is (spacing, blank lines): a no-op save changes nothing.
+        if self.instance.pk and objectives.splitlines() == self.instance.objective_list:
+            return self.instance.objectives
+        return objectives
 
     def is_valid(self):
         # A preview re-renders the form with what was typed, and the admin saves only a valid form.

@@ -12,6 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from lessons.markdown import Section, count_words, extract_sections, render_markdown
 
 WORDS_PER_MINUTE = 200
+# A lesson's learning objectives, one a line in `Lesson.objectives`: the admin and the content files
+# (courseware/content.py) both allow at most this many, each at most this long.
+MAX_OBJECTIVES = 4
+MAX_OBJECTIVE_CHARS = 300
 
 
 class CourseQuerySet(models.QuerySet):

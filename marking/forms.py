@@ -2,6 +2,7 @@ from datetime import datetime
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from quizzes.services import MARKER_COMMENT_MAX_CHARS
 
@@ -35,9 +36,7 @@ class MarkingForm(forms.Form):
                 label=criterion["title"],
                 help_text=criterion["description"],
                 coerce=int,
-                choices=[
-                    (level["id"], _("%(points)d points: %(description)s") % level) for level in criterion["levels"]
-                ],
+                choices=[(level["id"], points_label(level)) for level in criterion["levels"]],
                 widget=forms.RadioSelect,
                 initial=chosen.get(str(criterion["id"])),
                 error_messages={"required": _("Choose a level for “%(title)s”.") % {"title": criterion["title"]}},
@@ -58,3 +57,8 @@ class MarkingForm(forms.Form):
 
     def levels(self) -> dict[str, int]:
         return {str(criterion["id"]): self.cleaned_data[f"criterion_{criterion['id']}"] for criterion in self.rubric}
+
+
+def points_label(level: dict) -> str:
+    """A rubric level as its radio button reads: "1 point: ...", "3 points: ..."."""
+    return ngettext("%(points)d point: %(description)s", "%(points)d points: %(description)s", level["points"]) % level

@@ -1,4 +1,5 @@
 import dataclasses
+import functools
 import json
 import threading
 from collections import OrderedDict
@@ -6,11 +7,13 @@ from dataclasses import dataclass
 
 from django import forms
 from django.forms.utils import flatatt
+from django.template.defaultfilters import linebreaksbr
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from lessons.markdown import render_markdown
 from quizzes.grading import word_count
 from quizzes.models import AttemptQuestion, QuestionType
 
@@ -184,6 +187,12 @@ class QuestionFields:
     shape: list[str] | None = None
 
     @property
+    def text_html(self) -> str:
+        """The question's text: a written task's situation and prompt are Markdown, rendered and sanitized as
+        lessons are; any other question's text keeps its line breaks. Kept per process by type and text."""
+        return _text_html(self.snapshot["qtype"], self.snapshot["text"])
+
+    @property
     def inputs_html(self) -> str:
         """The question's inputs as the page draws them."""
         if self.shape is None:
@@ -209,6 +218,13 @@ class QuestionFields:
     def shape_of(cls, fields: list[forms.BoundField]) -> list[str]:
         markup = "\n".join(answer_field(bound, marker=index).html() for index, bound in enumerate(fields))
         return markup.split(MARK)
+
+
+@functools.lru_cache(maxsize=2048)
+def _text_html(qtype: str, text: str) -> str:
+    if qtype == QuestionType.WRITTEN:
+        return mark_safe(render_markdown(text))
+    return format_html("<p>{}</p>", linebreaksbr(text))
 
 
 # Shapes of the inputs of questions as snapshots have them, per process: (position, snapshot as JSON, language).
@@ -348,19 +364,31 @@ class AttemptForm(forms.Form):
         return cleaned
 
     def _check_word_limit(self, slot: AttemptQuestion, cleaned: dict) -> None:
-        """A written answer over its word limit is saved as a draft but refused on submit."""
+        """A written answer outside its word limits is saved as a draft but refused on submit (a blank one is
+        left to the unanswered-question check, and scores 0)."""
         name = self._names[slot.position][0]
-        limit = slot.snapshot.get("max_words")
+        least, most = slot.snapshot.get("min_words"), slot.snapshot.get("max_words")
         words = word_count(cleaned.get(name) or "")
-        if "submit" in self.data and limit and words > limit:
-            self.add_error(
-                name,
-                forms.ValidationError(
-                    _("Question %(number)d: at most %(limit)d words; your answer has %(words)d."),
-                    code="too_many_words",
-                    params={"number": slot.position, "limit": limit, "words": words},
-                ),
+        if "submit" not in self.data or not words:
+            return
+        if most and words > most:
+            message, code, limit = (
+                _("Question %(number)d: at most %(limit)d words; your answer has %(words)d."),
+                "too_many_words",
+                most,
             )
+        elif least and words < least:
+            message, code, limit = (
+                _("Question %(number)d: at least %(limit)d words; your answer has %(words)d."),
+                "too_few_words",
+                least,
+            )
+        else:
+            return
+        self.add_error(
+            name,
+            forms.ValidationError(message, code=code, params={"number": slot.position, "limit": limit, "words": words}),
+        )
 
     def responses(self) -> dict[int, dict | None]:
         """The cleaned answers in choice ids, keyed by question position; None for a blank question."""

@@ -67,6 +67,16 @@ class QuizResult:
     def can_start(self) -> bool:
         return self.open_attempt_id is not None or self.attempts_left != 0
 
+    def count_attempt(self, attempt_id: int, status: str, score: Decimal | None) -> None:
+        """Count one of the student's attempts (oldest first): a score, one awaiting marking, or the open one."""
+        self.attempts_used += 1
+        if status == Attempt.Status.FINISHED:
+            self.scores.append(score)
+        elif status == Attempt.Status.AWAITING_MARKING:
+            self.awaiting_marking += 1
+        else:
+            self.open_attempt_id = attempt_id
+
 
 def quiz_get(*, course: Course, slug: str, user) -> Quiz:
     """A quiz the user may see, or 404."""
@@ -90,14 +100,9 @@ def quiz_attempts(*, quiz: Quiz, user) -> list[Attempt]:
 
 def quiz_result(*, quiz: Quiz, attempts: list[Attempt]) -> QuizResult:
     """A student's standing on a quiz from their attempts (oldest first)."""
-    result = QuizResult(quiz=quiz, attempts_used=len(attempts))
+    result = QuizResult(quiz=quiz)
     for attempt in attempts:
-        if attempt.is_open:
-            result.open_attempt_id = attempt.pk
-        elif attempt.is_awaiting_marking:
-            result.awaiting_marking += 1
-        else:
-            result.scores.append(attempt.score)
+        result.count_attempt(attempt.pk, attempt.status, attempt.score)
     return result
 
 

@@ -217,12 +217,23 @@ def attempt_start(
     return attempt
 
 
-def _attempt_lock(pk: int) -> Attempt:
+def _attempt_lock(pk: int, *, fresh_slots: bool = False) -> Attempt:
     """The attempt locked FOR UPDATE, with its quiz, lesson, course, user and slots, in one query.
 
     The slots are read with the attempt joined to each (only the attempt row is locked, as before), then
-    shared by storing, marking and the caller's on_graded through `attempt.slots.all()`.
+    shared by storing, marking and the caller's on_graded through `attempt.slots.all()`. After waiting for
+    the lock, PostgreSQL returns the attempt row as it is now but the slots as they were when the statement
+    began: a submit or a save writes the slots it read from the request and reads only the attempt's status,
+    but marking must see marks committed meanwhile, so `fresh_slots` locks first and reads the slots after.
     """
+    if fresh_slots:
+        attempt = (
+            Attempt.objects.select_for_update(of=("self",))
+            .select_related("quiz__lesson", "quiz__course", "user")
+            .prefetch_related("slots")
+            .get(pk=pk)
+        )
+        return attempt
     slots = list(
         AttemptQuestion.objects.select_for_update(of=("attempt",))
         .select_related("attempt__quiz__lesson", "attempt__quiz__course", "attempt__user")
@@ -403,8 +414,10 @@ def slot_mark(
         slot = AttemptQuestion.objects.select_related("attempt").get(pk=slot_id)
     except AttemptQuestion.DoesNotExist:
         raise MarkingRefused(_("There is no such answer.")) from None
-    # The attempt row serializes markers of one attempt, so its last answer finishes the grading once.
-    attempt = _attempt_lock(slot.attempt_id)
+    # The attempt row serializes markers of one attempt, so its last answer finishes the grading once. Its
+    # slots are read again once the lock is held: another marker's mark, committed while this one waited,
+    # must be seen (the locking read returns the slots as they were when it began).
+    attempt = _attempt_lock(slot.attempt_id, fresh_slots=True)
     slot = next(s for s in attempt.slots.all() if s.pk == slot_id)
     if not is_hand_marked(slot.snapshot):
         raise MarkingRefused(_("Only written answers are marked by hand; this question is marked automatically."))

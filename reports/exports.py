@@ -1,13 +1,31 @@
-"""The gradebook as CSV, written row by row so a class of any size streams in flat memory."""
+"""The gradebook as CSV, written row by row so a class of any size streams in flat memory, and built in the
+background (GradebookExport) for the instructor to download when ready."""
 
 import csv
+import io
+import logging
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from reports.gradebook import CSV_CHUNK_SIZE, GradebookColumns, GradebookRow, gradebook_rows_streamed
+from lessons.models import Course, Module
+from reports.gradebook import (
+    CSV_CHUNK_SIZE,
+    GradebookColumns,
+    GradebookRow,
+    course_students,
+    gradebook_columns,
+    gradebook_rows_streamed,
+    roster_filter,
+)
+from reports.models import GradebookExport
+
+logger = logging.getLogger(__name__)
+
+# A worker has no request timeout to beat but reads every answer once per chunk for mastery: bigger chunks, fewer reads.
+EXPORT_CHUNK_SIZE = 2000
 
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -66,3 +84,51 @@ def gradebook_csv_lines(
     yield writer.writerow(gradebook_csv_header(columns))
     for row in gradebook_rows_streamed(columns=columns, students=students, chunk_size=chunk_size):
         yield writer.writerow(gradebook_csv_row(row, columns))
+
+
+def gradebook_csv_filename(*, course: Course, module: Module | None) -> str:
+    return f"gradebook-{course.slug}{f'-{module.slug}' if module else ''}.csv"
+
+
+# Exports hold every student's marks: each new one drops the course's exports older than this.
+EXPORT_KEEP_DAYS = 7
+
+
+def gradebook_export_request(*, course: Course, user, module: Module | None, group: str, days: int) -> GradebookExport:
+    """A gradebook export waiting for the task worker, with the gradebook filter it was asked with; the course's
+    exports older than EXPORT_KEEP_DAYS are deleted."""
+    now = timezone.now()
+    GradebookExport.objects.filter(course=course, requested_at__lt=now - timedelta(days=EXPORT_KEEP_DAYS)).delete()
+    return GradebookExport.objects.create(
+        course=course,
+        requested_by=user,
+        module=module,
+        group=group,
+        days=days,
+        requested_at=now,
+        filename=gradebook_csv_filename(course=course, module=module),
+    )
+
+
+def gradebook_export_write(*, export_id: int) -> int:
+    """Write a waiting export's CSV (the same lines as the streamed download) and mark it ready; on an error,
+    mark it failed and raise. Returns how many students it holds."""
+    export = GradebookExport.objects.select_related("course", "module").get(pk=export_id)
+    try:
+        columns = gradebook_columns(course=export.course, module=export.module)
+        students = roster_filter(
+            course_students(course=export.course), course=export.course, group=export.group, inactive_days=export.days
+        )
+        text, lines = io.StringIO(), 0
+        for line in gradebook_csv_lines(columns=columns, students=students, chunk_size=EXPORT_CHUNK_SIZE):
+            text.write(line)
+            lines += 1
+    except Exception:
+        logger.exception("Gradebook export %s failed", export_id)
+        export.status, export.finished_at = GradebookExport.Status.FAILED, timezone.now()
+        export.save(update_fields=["status", "finished_at"])
+        raise
+    export.content, export.row_count = text.getvalue(), lines - 1
+    export.status, export.finished_at = GradebookExport.Status.READY, timezone.now()
+    export.save(update_fields=["content", "row_count", "status", "finished_at"])
+    return export.row_count

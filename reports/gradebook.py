@@ -6,6 +6,7 @@ A page (or a CSV chunk) of students costs one progress query and one attempts qu
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from itertools import islice
 from statistics import median
 
@@ -19,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from certificates.models import Certificate
 from learning.models import Enrolment, Review
-from learning.selectors import students_mastery
+from learning.selectors import class_mastery
 from lessons.models import Course, Lesson, LessonProgress, LessonStatus, Module
 from lessons.selectors import LessonStatusMixin
 from quizzes.models import Attempt, Quiz
@@ -72,7 +73,7 @@ class GradebookColumns:
     course_lessons: list[Lesson]
     course_quizzes: list[Quiz]
 
-    @property
+    @cached_property
     def course_modules(self) -> list[Module]:
         """The modules of the course's published lessons, in order (mastery is reported per module)."""
         return list({lesson.module_id: lesson.module for lesson in self.course_lessons}.values())
@@ -221,7 +222,7 @@ class GradebookRow:
     # From the roster (course_students); None when the student has no enrolment row or no activity.
     enrolled_at: datetime | None = None
     last_activity: datetime | None = None
-    # Mastery per module id (learning.selectors.students_mastery); modules without answers are absent.
+    # Mastery per module id (learning.selectors.class_mastery); modules without answers are absent.
     mastery: dict = field(default_factory=dict)
 
 
@@ -233,7 +234,7 @@ def _done(cells: list[LessonCell], results: list[QuizResult]) -> tuple[int, int]
 
 
 def gradebook_rows(*, columns: GradebookColumns, students: list[AbstractUser]) -> list[GradebookRow]:
-    """A row for each student, in the order given. Four queries, whatever the number of students."""
+    """A row for each student, in the order given. Three queries, whatever the number of students."""
     student_ids = [student.pk for student in students]
     cells: dict[tuple[int, int], LessonCell] = {}
     lesson_by_id = {lesson.id: lesson for lesson in columns.course_lessons}
@@ -252,14 +253,9 @@ def gradebook_rows(*, columns: GradebookColumns, students: list[AbstractUser]) -
         .values_list("user_id", "quiz_id", "id", "status", "score")
     )
     for user_id, quiz_id, attempt_id, status, score in attempts:
-        result = results.setdefault((user_id, quiz_id), QuizResult(quiz=quiz_by_id[quiz_id]))
-        result.attempts_used += 1
-        if status == Attempt.Status.FINISHED:
-            result.scores.append(score)
-        elif status == Attempt.Status.AWAITING_MARKING:
-            result.awaiting_marking += 1
-        else:
-            result.open_attempt_id = attempt_id
+        results.setdefault((user_id, quiz_id), QuizResult(quiz=quiz_by_id[quiz_id])).count_attempt(
+            attempt_id, status, score
+        )
 
     def cell(student_id: int, lesson: Lesson) -> LessonCell:
         return cells.get((student_id, lesson.id)) or LessonCell(lesson=lesson)
@@ -267,25 +263,24 @@ def gradebook_rows(*, columns: GradebookColumns, students: list[AbstractUser]) -
     def result(student_id: int, quiz: Quiz) -> QuizResult:
         return results.get((student_id, quiz.id)) or QuizResult(quiz=quiz)
 
-    mastery = students_mastery(course=columns.course, user_ids=student_ids)
+    mastery = class_mastery(course=columns.course, user_ids=student_ids)
     rows = []
     for student in students:
         last_activity = getattr(student, "last_activity", None)
+        course_cells = [cell(student.pk, lesson) for lesson in columns.course_lessons]
+        course_results = [result(student.pk, quiz) for quiz in columns.course_quizzes]
         row = GradebookRow(
             enrolled_at=getattr(student, "enrolled_at", None),
             last_activity=None if last_activity in (None, NEVER) else last_activity,
             mastery=mastery[student.pk].modules,
             student=student,
-            lessons=[cell(student.pk, lesson) for lesson in columns.lessons],
-            quizzes=[result(student.pk, quiz) for quiz in columns.quizzes],
-            course_percent=_percent(
-                *_done(
-                    [cell(student.pk, lesson) for lesson in columns.course_lessons],
-                    [result(student.pk, quiz) for quiz in columns.course_quizzes],
-                )
-            ),
+            lessons=course_cells,
+            quizzes=course_results,
+            course_percent=_percent(*_done(course_cells, course_results)),
         )
         if columns.module is not None:
+            row.lessons = [cell(student.pk, lesson) for lesson in columns.lessons]
+            row.quizzes = [result(student.pk, quiz) for quiz in columns.quizzes]
             row.module_percent = _percent(*_done(row.lessons, row.quizzes))
         rows.append(row)
     return rows

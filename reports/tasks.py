@@ -1,6 +1,7 @@
 """Background work of the class roster, run by `manage.py db_worker` (Django's Tasks API, django-tasks backport).
 
-Each task sends its e-mails in batches over one connection, so a class of thousands never holds a request.
+Each task sends its e-mails in batches over one connection, or writes a gradebook CSV, so a class of thousands
+never holds a request.
 """
 
 from itertools import islice
@@ -12,6 +13,7 @@ from django.template.loader import render_to_string
 from django_tasks import task
 
 from lessons.models import Course
+from reports.exports import gradebook_export_write
 
 MAIL_BATCH_SIZE = 200
 
@@ -61,3 +63,12 @@ def invitations_send(*, course_id: int, emails: list[str], signup_url: str) -> i
     return _send_in_batches(
         EmailMessage(subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[email]) for email in emails
     )
+
+
+@task()
+def gradebook_export_build(*, export_id: int) -> int:
+    """Write a requested gradebook CSV, streamed a chunk of students at a time, and mark it ready (or failed).
+
+    Returns how many students it holds.
+    """
+    return gradebook_export_write(export_id=export_id)

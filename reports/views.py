@@ -8,8 +8,8 @@ from http import HTTPStatus
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
-from django.http import HttpResponseBadRequest, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -23,7 +23,7 @@ from lessons.selectors import course_get
 from quizzes.selectors import quiz_get, written_waiting_count
 from reports import gradebook as gradebook_report
 from reports import item_analysis, student_record
-from reports.exports import gradebook_csv_lines
+from reports.exports import gradebook_csv_filename, gradebook_csv_lines, gradebook_export_request
 from reports.forms import (
     ClassMessageForm,
     GradebookFilterForm,
@@ -32,8 +32,9 @@ from reports.forms import (
     RosterUploadForm,
 )
 from reports.gradebook import RosterGroup
+from reports.models import GradebookExport
 from reports.statistics import TOO_EASY_FACILITY, TOO_HARD_FACILITY, WEAK_DISCRIMINATION
-from reports.tasks import class_message_send, invitations_send
+from reports.tasks import class_message_send, gradebook_export_build, invitations_send
 
 
 @never_cache
@@ -79,11 +80,70 @@ def gradebook_csv(request, course_slug):
         )
     module = form.cleaned_data["module"]
     columns = gradebook_report.gradebook_columns(course=course, module=module)
-    filename = f"gradebook-{course.slug}{f'-{module.slug}' if module else ''}.csv"
+    filename = gradebook_csv_filename(course=course, module=module)
     return StreamingHttpResponse(
         gradebook_csv_lines(columns=columns, students=_roster(course, form)),
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@require_POST
+@staff_member_required
+def gradebook_export_start(request, course_slug):
+    """Queue the gradebook CSV (with the gradebook's filter, from the query string) for the task worker."""
+    course = course_get(slug=course_slug, user=request.user)
+    form = GradebookFilterForm(request.GET, modules=gradebook_report.course_modules(course=course))
+    if not form.is_valid():
+        return HttpResponseBadRequest(
+            _("Bad filter: nothing to export. %(errors)s") % {"errors": form.errors.as_text()},
+            content_type="text/plain",
+        )
+    export = gradebook_export_request(
+        course=course,
+        user=request.user,
+        module=form.cleaned_data["module"],
+        group=form.cleaned_data["group"],
+        days=form.cleaned_data["days"],
+    )
+    gradebook_export_build.enqueue(export_id=export.pk)
+    return redirect(export)
+
+
+def _export_get(request, course_slug, export_id) -> GradebookExport:
+    course = course_get(slug=course_slug, user=request.user)
+    exports = GradebookExport.objects.select_related("module").defer("content")
+    export = get_object_or_404(exports, pk=export_id, course=course)
+    export.course = course
+    return export
+
+
+EXPORT_REFRESH_SECONDS = 5
+
+
+@never_cache
+@staff_member_required
+def gradebook_export(request, course_slug, export_id):
+    """One export: being prepared (the browser asks again every few seconds), ready to download, or failed."""
+    export = _export_get(request, course_slug, export_id)
+    context = {"course": export.course, "export": export, "refresh_seconds": EXPORT_REFRESH_SECONDS}
+    response = render(request, "reports/gradebook_export.html", context)
+    if export.status == GradebookExport.Status.QUEUED:
+        response.headers["Refresh"] = str(EXPORT_REFRESH_SECONDS)
+    return response
+
+
+@never_cache
+@staff_member_required
+def gradebook_export_download(request, course_slug, export_id):
+    export = _export_get(request, course_slug, export_id)
+    if not export.is_ready:
+        raise Http404("This export is not ready.")
+    content = GradebookExport.objects.values_list("content", flat=True).get(pk=export.pk)
+    return HttpResponse(
+        content,
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{export.filename}"'},
     )
 
 

@@ -1,3 +1,5 @@
+import importlib
+from functools import cache as memoize
 from pathlib import Path
 
 import pytest
@@ -105,7 +107,57 @@ def _is_transactional(item) -> bool:
     return "live_server" in getattr(item, "fixturenames", ()) or bool(marker and marker.kwargs.get("transaction"))
 
 
+# The data migrations that make rows (the Instructors group and its permissions), in the order they run.
+SEEDING_MIGRATIONS = ["lessons.migrations.0002_instructors_group", "quizzes.migrations.0002_instructor_permissions"]
+
+
+@memoize
+def _migration_state_apps():
+    """The models as the migrations see them (what a data migration's `apps` is), built once per session."""
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(connection)
+    return loader.project_state(list(loader.graph.leaf_nodes())).apps
+
+
+@pytest.fixture(autouse=True)
+def _seeded_by_migrations(request):
+    """Before a transactional test, put back the rows data migrations made, running their own functions again.
+
+    Tests that flush the database between them (transactional ones, the browser tests) would otherwise
+    depend on their order: serialized_rollback restores the rows only through the connection object
+    that holds the copy made when the test database was created, and once Playwright has started, the
+    test's thread gets another connection object, without it, so nothing is restored (measured).
+    The functions are idempotent (get_or_create, add), so this changes nothing when the rows are there.
+    """
+    if not _is_transactional(request.node):
+        return
+    request.getfixturevalue("_django_db_helper")
+    state_apps = _migration_state_apps()
+    for name in SEEDING_MIGRATIONS:
+        importlib.import_module(name).grant(state_apps, None)
+
+
+def _restores_migrated_rows(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("serialized_rollback"))
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """Run transactional tests last, as Django does: their flush empties rows made by data migrations."""
+    """Run transactional tests last, as Django does: their flush empties rows made by data migrations.
+
+    Every transactional test must also ask for `serialized_rollback=True`, which puts back, before
+    each such test, the rows migrations made (the Instructors group, its permissions). One without
+    it flushes the database and lets Django recreate content types and permissions under new ids:
+    the data-migration rows are then gone for every later test, and the next serialized test fails
+    to restore them (a duplicate content type), so tests would pass or fail by their order.
+    """
+    unserialized = [item.nodeid for item in items if _is_transactional(item) and not _restores_migrated_rows(item)]
+    if unserialized:
+        raise pytest.UsageError(
+            "Transactional tests need @pytest.mark.django_db(transaction=True, serialized_rollback=True) "
+            "(see tests/conftest.py): " + ", ".join(unserialized)
+        )
     items.sort(key=_is_transactional)

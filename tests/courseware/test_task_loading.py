@@ -37,6 +37,7 @@ def test_a_task_file_becomes_the_modules_task_quiz_with_its_rubric(course_with_t
     quiz = Quiz.objects.get(slug="foundations-task")
     assert quiz.kind == Quiz.Kind.TASK and quiz.module.slug == "foundations" and quiz.lesson is None
     assert quiz.pass_mark == 50 and quiz.is_published
+    assert quiz.attempts_allowed == 2, "a first answer and one more after the feedback, by default"
     (question,) = quiz.question_pool()
     assert question.key == "foundations-memo" and question.qtype == "written" and question.pool == "task"
     assert (question.min_words, question.max_words, question.objective) == (150, 500, 2)
@@ -85,8 +86,9 @@ def test_loading_again_changes_nothing_and_admin_edits_are_kept(course_with_task
         (lambda t: t.replace('level = "analyse"', 'level = "guess"'), "'level'"),
         (lambda t: t.replace('key = "foundations-memo"', 'key = "diplomacy-art-and-practice-q1"'), "already used"),
         (lambda t: t + '\nextra = "x"\n', "unknown field 'extra'"),
+        (lambda t: t.replace("pass_mark = 50", "pass_mark = 50\nattempts_allowed = -1"), "'attempts_allowed'"),
     ],
-    ids=["lesson", "section", "word-limits", "levels", "level", "key-taken", "unknown-field"],
+    ids=["lesson", "section", "word-limits", "levels", "level", "key-taken", "unknown-field", "attempts"],
 )
 def test_a_bad_task_file_is_named_with_its_field_and_loads_nothing(course_with_task, change, message):
     """Each error names task.toml and the field; nothing of the course is loaded."""
@@ -111,3 +113,13 @@ def test_export_writes_the_task_back_and_it_loads_the_same(course_with_task, tmp
     )
     again = course_load(folder=tmp_path / "out")
     assert "task question foundations-memo" in again.unchanged
+
+
+def test_a_task_file_may_set_its_attempts(course_with_task):
+    """`attempts_allowed` in task.toml sets the task's submissions (0: no limit) and survives an export."""
+    task = sample_task(course_with_task)
+    task.write_text(task.read_text(encoding="utf-8").replace("pass_mark = 50", "pass_mark = 50\nattempts_allowed = 0"))
+    course_load(folder=course_with_task)
+    assert Quiz.objects.get(slug="foundations-task").attempts_allowed is None
+    course_export(course=Quiz.objects.get(slug="foundations-task").course, folder=course_with_task.parent / "out")
+    assert "attempts_allowed = 0" in (course_with_task.parent / "out/modules/foundations/task.toml").read_text()

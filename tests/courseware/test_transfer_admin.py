@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from reversion.models import Version
 
+from courseware.admin_confirm import REQUEST_MARGIN
 from courseware.gift_transfer import MAX_IMPORT_BYTES, gift_export, gift_import
 from quizzes.models import Question
 from tests.courseware.conftest import GOOD_GIFT
@@ -196,3 +197,12 @@ def test_the_preview_warns_about_items_a_student_could_answer_unread(instructor_
     assert "3 to create, 0 to update, 0 unchanged, 0 refused." in preview.text
     assert "Quality: Q110" in preview.text
     assert "Confirm import" in preview.text
+
+
+def test_a_preview_too_big_to_confirm_is_refused_at_upload(instructor_client, empty_quiz, settings):
+    """The signed file Confirm posts back must fit Django's request limit; if not, the upload says so."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MARGIN + 100
+    response = upload(instructor_client, empty_quiz)
+    assert "Too much to import at once" in response.text
+    assert response.context["confirm_form"] is None and response.context["preview"] is None
+    assert not Question.objects.exists()

@@ -1,29 +1,17 @@
 """An instructor writes a lesson in the admin's Markdown editor, with and without JavaScript, on a 1280 px screen."""
 
 import pytest
-from django.contrib.auth.models import Permission
 from playwright.sync_api import Page, expect
 
 from courseware.loading import course_load
 from lessons.models import Lesson
 from quizzes.models import Question
 from tests.conftest import SHIPPED_COURSE
-from tests.factories import UserFactory
+from tests.factories import InstructorFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 SCREEN = {"width": 1280, "height": 900}
-
-
-def make_instructor() -> None:
-    """Staff with the content permissions the Instructors group holds (that group's row is not restored between
-    browser tests once one has run, so it is given directly)."""
-    teacher = UserFactory(username="teacher", is_staff=True)
-    teacher.user_permissions.set(
-        Permission.objects.filter(
-            content_type__app_label__in=["lessons", "quizzes"], codename__regex=r"^(view|add|change)_"
-        )
-    )
 
 
 def log_in(page: Page, url: str) -> None:
@@ -36,7 +24,7 @@ def log_in(page: Page, url: str) -> None:
 def test_the_body_preview_with_and_without_javascript_on_pages_that_fit_1280_px(live_server, page: Page, browser):
     """The preview renders as one types (htmx) or on "Preview the body" without JavaScript; no sideways scroll."""
     course_load(folder=SHIPPED_COURSE)
-    make_instructor()
+    InstructorFactory(username="teacher")
     lesson = Lesson.objects.get(slug="diplomacy-art-and-practice")
     question = Question.objects.filter(lesson=lesson).first()
     page.set_viewport_size(SCREEN)
@@ -57,6 +45,17 @@ def test_the_body_preview_with_and_without_javascript_on_pages_that_fit_1280_px(
     page.get_by_label("Lesson:").select_option(str(other.pk))
     first = other.section_list[0]
     expect(page.locator(f"#id_section_anchor option[value='{first.anchor}']")).to_have_count(1)
+
+    # Objectives: one labelled input each; "Add another objective" adds rows up to the limit of four.
+    page.goto(f"{live_server.url}/admin/lessons/lesson/add/")
+    expect(page.get_by_label("Objective 2")).to_be_visible()
+    expect(page.get_by_label("Objective 3")).to_have_count(0)
+    add = page.get_by_role("button", name="Add another objective")
+    add.click()
+    expect(page.get_by_label("Objective 3")).to_be_focused()
+    add.click()
+    expect(page.get_by_label("Objective 4")).to_have_attribute("name", "objectives_3")
+    expect(add).to_be_hidden()
 
     # Without JavaScript, "Preview the body" re-renders the form with the rendered body and saves nothing.
     context = browser.new_context(java_script_enabled=False, viewport=SCREEN)

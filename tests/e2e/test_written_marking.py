@@ -72,7 +72,7 @@ def test_an_instructor_marks_a_written_answer_and_the_student_reads_the_feedback
     marker.get_by_role("link", name="Mark the answer of Sam Student").click()
     expect(marker.get_by_test_id("student-answer")).to_contain_text("open talks before anything else")
     marker.get_by_role("group", name="Uses the lesson's ideas").get_by_label("4 points").check()
-    marker.get_by_role("group", name="Argues a choice").get_by_label("1 points").check()
+    marker.get_by_role("group", name="Argues a choice").get_by_label("1 point:").check()
     marker.get_by_label("Comment to the student").fill("Well argued; say what you would concede.")
     assert_accessible(marker)
     marker.get_by_role("button", name="Save the mark").click()

@@ -1,8 +1,27 @@
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from quizzes.models import Attempt
 from tests.factories import LessonFactory, ModuleFactory, QuizFactory, make_question, make_written_question
+
+
+@pytest.fixture
+def marker(instructor):
+    """The instructor's client."""
+    client = Client()
+    client.force_login(instructor)
+    return client
+
+
+@pytest.fixture
+def counted_marker(instructor, settings):
+    """The instructor's client with its session in the database, so query counts match with or without Redis
+    (only for tests whose every client logs in after it)."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    client = Client()
+    client.force_login(instructor)
+    return client
 
 
 @pytest.fixture

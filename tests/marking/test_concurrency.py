@@ -11,7 +11,7 @@ from tests.factories import InstructorFactory, UserFactory
 from tests.quizzes.test_concurrency import THREADS, run_in_parallel
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql", reason="needs PostgreSQL (set DATABASE_URL) for real parallel writes"
     ),

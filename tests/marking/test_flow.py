@@ -4,7 +4,6 @@ from decimal import Decimal
 from http import HTTPStatus
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from certificates.models import Certificate
@@ -14,13 +13,6 @@ from quizzes.models import Attempt
 from tests.marking.conftest import level_data, mark_url, queue_url, submit, written_slot
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def marker(instructor):
-    client = Client()
-    client.force_login(instructor)
-    return client
 
 
 def test_submit_waits_for_marking_then_the_mark_grades_completes_and_certifies(student_client, marker, written_quiz):
@@ -107,6 +99,20 @@ def test_over_the_word_limit_is_saved_but_not_submitted(student_client, written_
     refused = student_client.post(attempt.get_absolute_url(), {"submit": "1", "q2": too_long})
     assert refused.status_code == HTTPStatus.BAD_REQUEST
     assert "at most 200 words; your answer has 201" in refused.text
+    attempt.refresh_from_db()
+    assert attempt.is_open
+
+
+def test_under_the_word_limit_is_saved_but_not_submitted(student_client, written_quiz):
+    """A draft under min_words is kept; submitting it is refused with the count, and nothing is graded."""
+    student_client.post(reverse("learning:start", args=[written_quiz.course.slug, written_quiz.slug]))
+    attempt = Attempt.objects.get(quiz=written_quiz)
+    too_short = "word " * (written_slot(attempt).snapshot["min_words"] - 1)
+    student_client.post(attempt.get_absolute_url(), {"save": "1", "q2": too_short})
+    assert written_slot(attempt).response == {"text": too_short.strip()}
+    refused = student_client.post(attempt.get_absolute_url(), {"submit": "1", "q2": too_short})
+    assert refused.status_code == HTTPStatus.BAD_REQUEST
+    assert "at least" in refused.text and "words; your answer has" in refused.text
     attempt.refresh_from_db()
     assert attempt.is_open
 

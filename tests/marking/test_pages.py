@@ -22,13 +22,6 @@ from tests.marking.conftest import level_data, mark_url, queue_url, submit, writ
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def marker(instructor):
-    client = Client()
-    client.force_login(instructor)
-    return client
-
-
 def submitted_by(username, quiz, **kwargs):
     client = Client()
     client.force_login(UserFactory(username=username, first_name=f"{username.title()} Example"))
@@ -165,8 +158,11 @@ def test_the_reports_page_links_to_the_queue_with_the_count(marker, written_quiz
     assert queue_url(written_quiz) in overview.text
 
 
-def test_the_queue_page_costs_the_same_queries_for_one_or_many_answers(marker, written_quiz, django_assert_num_queries):
+def test_the_queue_page_costs_the_same_queries_for_one_or_many_answers(
+    counted_marker, written_quiz, django_assert_num_queries
+):
     """Queue page: session, user, marker's group, course, quiz, waiting list, marked list, waiting count."""
+    marker = counted_marker
     submitted_by("one", written_quiz)
     url = queue_url(written_quiz)
     with django_assert_num_queries(8):
@@ -180,9 +176,10 @@ def test_the_queue_page_costs_the_same_queries_for_one_or_many_answers(marker, w
     assert "4 answers waiting" in response.text
 
 
-def test_the_marking_page_costs_a_fixed_number_of_queries(marker, written_quiz, django_assert_num_queries):
+def test_the_marking_page_costs_a_fixed_number_of_queries(counted_marker, written_quiz, django_assert_num_queries):
     """Marking page: session, user, marker's group, course, the answer with its attempt, quiz and student,
     and the waiting count; a larger queue costs nothing more."""
+    marker = counted_marker
     url = mark_url(written_slot(submitted_by("one", written_quiz)))
     with django_assert_num_queries(6):
         marker.get(url)

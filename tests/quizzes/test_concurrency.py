@@ -9,7 +9,7 @@ from quizzes.models import Attempt
 from quizzes.services import QuizError, attempt_start, attempt_submit
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql", reason="needs PostgreSQL (set DATABASE_URL) for real parallel writes"
     ),

@@ -9,7 +9,7 @@ from quizzes.models import Question, Quiz, ReviewWhen
 BEFORE = [("quizzes", "0002_instructor_permissions")]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_quizzes_and_questions_of_an_older_database_survive_the_migration():
     """Old questions join their lesson quiz's pool; an old final exam keeps its key until it is over."""
     executor = MigrationExecutor(connection)

@@ -135,7 +135,7 @@ def finish_attempt(quiz, user, responses_by_text) -> Attempt:
         qtype = slot.snapshot["qtype"]
         if wanted is None:
             responses[slot.position] = None
-        elif qtype == "short":
+        elif qtype in {"short", "numerical"}:
             responses[slot.position] = {"text": wanted}
         elif qtype == "multiple":
             responses[slot.position] = {"choices": [choices[text] for text in wanted]}

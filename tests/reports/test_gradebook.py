@@ -1,5 +1,7 @@
 """The gradebook: students by lessons and quizzes, the module filter, pages, and one student's record."""
 
+import random
+from datetime import timedelta
 from decimal import Decimal
 from http import HTTPStatus
 
@@ -8,10 +10,12 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 
 from certificates.models import Certificate
+from learning.models import Review, ReviewCard
+from learning.selectors import class_mastery, students_mastery
 from lessons.models import LessonProgress, LessonStatus
-from quizzes.models import AttemptQuestion
-from tests.factories import make_question
-from tests.reports.conftest import COMPLETED_AT
+from quizzes.models import Attempt, AttemptQuestion
+from tests.factories import CourseFactory, LessonFactory, QuizFactory, UserFactory, make_question
+from tests.reports.conftest import COMPLETED_AT, scored_attempt
 
 pytestmark = pytest.mark.django_db
 
@@ -175,3 +179,49 @@ def test_the_student_record_and_csv_show_mastery_per_module(instructor_client, c
     csv_url = reverse("reports:gradebook_csv", kwargs={"course_slug": classroom["course"].slug})
     body = b"".join(instructor_client.get(csv_url).streaming_content).decode()
     assert body.splitlines()[1].endswith(",100,")
+
+
+def test_the_gradebook_computes_each_students_own_mastery(lessons):
+    """class_mastery (summed in SQL, for the gradebook) gives every student exactly the mastery of their own pages
+    (students_mastery): last five answers per objective across quizzes and reviews, ties at the same moment, thirds,
+    an unmarked answer left out, another course's answers ignored."""
+    talking, _bargaining, _treaties, summits = lessons
+    course = talking.course
+    quizzes = [QuizFactory(lesson=talking, slug="m-talking"), QuizFactory(lesson=summits, slug="m-summits")]
+    questions = []
+    for lesson, objective in [(talking, 1), (talking, 1), (talking, 2), (summits, 1)]:
+        question = make_question(lesson)
+        question.objective = objective
+        question.save()
+        questions.append(question)
+    elsewhere = make_question(LessonFactory(module__course=CourseFactory(slug="elsewhere"), slug="elsewhere"))
+    elsewhere.objective = 1
+    elsewhere.save()
+    marks = [Decimal(0), Decimal("0.3333333"), Decimal("0.5"), Decimal("0.6666667"), Decimal(1)]
+    rng = random.Random(3)
+    students = [UserFactory(username=f"mastery-{index}") for index in range(4)]
+    for student in students:
+        for number in range(1, 5):
+            for quiz in quizzes:
+                finished = COMPLETED_AT + timedelta(days=rng.randint(0, 3))  # same day: a tie
+                attempt = scored_attempt(quiz, student, number, "50")
+                Attempt.objects.filter(pk=attempt.pk).update(finished_at=finished)
+                for position, question in enumerate([*questions, elsewhere], start=1):
+                    mark = None if rng.random() < 0.1 else rng.choice(marks)
+                    AttemptQuestion.objects.create(
+                        attempt=attempt, position=position, question=question, snapshot={}, mark=mark
+                    )
+        for question in questions[::2]:
+            card = ReviewCard.objects.create(user=student, course=course, question=question, due=COMPLETED_AT)
+            for day in range(rng.randint(0, 4)):
+                Review.objects.create(
+                    card=card,
+                    user=student,
+                    question=question,
+                    rating=3,
+                    mark=rng.choice(marks),
+                    reviewed_at=COMPLETED_AT + timedelta(days=day, hours=12),
+                )
+    user_ids = [student.pk for student in students] + [UserFactory(username="no-answers").pk]
+    assert class_mastery(course=course, user_ids=user_ids) == students_mastery(course=course, user_ids=user_ids)
+    assert class_mastery(course=course, user_ids=user_ids[:1])[user_ids[0]].modules

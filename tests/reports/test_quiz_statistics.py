@@ -7,10 +7,12 @@ from http import HTTPStatus
 import pytest
 from django.urls import reverse
 
-from learning.services import attempt_start, attempt_submit
+from learning.services import attempt_graded, attempt_start, attempt_submit
+from quizzes.models import AttemptQuestion
+from quizzes.services import slot_mark
 from reports.statistics import ItemFlag
-from tests.factories import QuizFactory, UserFactory, make_question
-from tests.reports.conftest import answer_marks, finish_attempt, make_students
+from tests.factories import QuizFactory, UserFactory, make_question, make_written_question
+from tests.reports.conftest import HALF, RIGHT, answer_marks, finish_attempt, make_students
 
 pytestmark = pytest.mark.django_db
 
@@ -185,4 +187,96 @@ def test_matching_and_ordering_count_right_parts(staff_client, mixed_quiz):
         ("2. second", 1),
         ("3. third", 0),
         ("No answer", 1),
+    ]
+
+
+def slot_of(student, quiz, key):
+    return AttemptQuestion.objects.get(attempt__user=student, attempt__quiz=quiz, snapshot__key=key)
+
+
+def test_an_answer_awaiting_marking_is_not_analysed(staff_client, analysis_quiz, worked_example):
+    """A slot without a mark yet (a written answer before marking) counts nowhere: Q3 goes from 3.5 / 5 (70%) to
+    2.5 / 4 (62.5%), its answers out of 4, and the attempt is scored on its marked questions."""
+    AttemptQuestion.objects.filter(pk=slot_of(worked_example[0], analysis_quiz, "talks-q3").pk).update(mark=None)
+    statistics = staff_client.get(statistics_url(analysis_quiz)).context["statistics"]
+    assert summary(statistics)[2][:3] == ("talks-q3", 4, 62.5)
+    assert sum(answer.count for answer in statistics.questions[2].answers) == 4
+    assert summary(statistics)[0][:3] == ("talks-q1", 5, 30.0)
+    assert (statistics.attempt_count, statistics.student_count) == (5, 5)
+    # Scores 100 (two marked questions), 33.3, 66.7, 33.3, 33.3.
+    assert statistics.mean_score == 53.3
+
+
+def test_answers_to_an_earlier_version_count_under_the_latest_text(staff_client, analysis_quiz, worked_example):
+    """Q1 edited after three students took it: answers are counted by choice whatever the version, each choice
+    under its latest text, in the latest version's order, and a choice the edit removed still listed."""
+    for student in worked_example[3:]:
+        slot = slot_of(student, analysis_quiz, "talks-q1")
+        choices = [choice for choice in slot.snapshot["choices"] if choice["text"] != HALF]
+        for choice in choices:
+            choice["text"] = "Right answer" if choice["text"] == RIGHT else choice["text"]
+        slot.snapshot |= {"version": 2, "choices": choices[::-1]}
+        slot.save(update_fields=["snapshot"])
+    statistics = staff_client.get(statistics_url(analysis_quiz)).context["statistics"]
+    answers = [(a.label, a.count, a.correct) for a in statistics.questions[0].answers]
+    assert answers == [("Wrong", 3, False), ("Right answer", 1, True), ("Half", 1, True)]
+
+
+def test_answers_outlive_a_deleted_question(staff_client, analysis_quiz, worked_example):
+    """Slots whose question was deleted are told apart by the question id in their snapshot."""
+    AttemptQuestion.objects.filter(snapshot__key="talks-q2").update(question=None)
+    statistics = staff_client.get(statistics_url(analysis_quiz)).context["statistics"]
+    assert [row[:3] for row in summary(statistics)] == [
+        ("talks-q1", 5, 30.0),
+        ("talks-q2", 5, 60.0),
+        ("talks-q3", 5, 70.0),
+    ]
+
+
+def test_a_written_answer_counts_once_marked(staff_client, lessons, instructor):
+    """A written answer joins the analysis by its rubric mark once marked (its attempt is finished then); an attempt
+    still awaiting marking is left out. Essays have no answer distribution."""
+    quiz = QuizFactory(lesson=lessons[0], slug="memo-quiz")
+    make_question(lessons[0], "single", key="memo-choice")
+    make_written_question(lessons[0], key="memo-written")
+    attempts = []
+    for student in make_students(3):
+        attempt = attempt_start(user=student, quiz=quiz, rng=random.Random(1))
+        responses = {}
+        for slot in attempt.slots.all():
+            if slot.snapshot["qtype"] == "written":
+                responses[slot.position] = {"text": "Talk first, because talks keep the options open. " * 4}
+            else:
+                right = next(c for c in slot.snapshot["choices"] if c["text"] == "Right")
+                responses[slot.position] = {"choice": right["id"]}
+        attempts.append(attempt_submit(attempt=attempt, responses=responses))
+    assert all(attempt.is_awaiting_marking for attempt in attempts)
+    for attempt, picks in zip(attempts[:2], [(2, 2), (1, 0)], strict=True):
+        slot = attempt.slots.get(snapshot__key="memo-written")
+        levels = {
+            str(criterion["id"]): criterion["levels"][pick]["id"]
+            for criterion, pick in zip(slot.snapshot["rubric"], picks, strict=True)
+        }
+        slot_mark(slot_id=slot.pk, marker=instructor, levels=levels, on_graded=attempt_graded)
+    statistics = staff_client.get(statistics_url(quiz)).context["statistics"]
+    assert statistics.attempt_count == 2
+    written = next(q for q in statistics.questions if q.key == "memo-written")
+    # Full marks (6 of 6) and 2 of 6: facility 66.7%.
+    assert (written.responses, written.facility, written.answers, written.chart) == (2, 66.7, [], None)
+
+
+def test_numerical_answers_are_counted_by_value_and_marked_right_within_tolerance(staff_client, lessons):
+    """A typed number is one answer per text, right when it falls within the tolerance; a blank is no answer."""
+    lesson = lessons[0]
+    quiz = QuizFactory(lesson=lesson, slug="numbers-quiz", shuffle_questions=False)
+    make_question(lesson, "numerical", [("42:0.5", 1)])
+    for student, typed in zip(make_students(4), ["42", "42.3", "40", None], strict=True):
+        finish_attempt(quiz, student, [typed])
+    statistics = staff_client.get(statistics_url(quiz)).context["statistics"]
+    (numerical,) = statistics.questions
+    assert [(a.label, a.count, a.correct) for a in numerical.answers] == [
+        ("40", 1, False),
+        ("42", 1, True),
+        ("42.3", 1, True),
+        ("No answer", 1, False),
     ]
