@@ -178,7 +178,8 @@ def _enrolment_key(view: CourseView, user) -> str:
 
 
 def _standing_key(view: CourseView, user) -> str:
-    return f"standing:{view.course.pk}:{user.pk}:{view.course_version}:{view.progress_version}"
+    # "standing2": its attempts became rows (they were tuples), so a standing cached by older code is never read.
+    return f"standing2:{view.course.pk}:{user.pk}:{view.course_version}:{view.progress_version}"
 
 
 def standing_and_enrolment_cached(*, view: CourseView, user) -> tuple["Standing | None", Enrolment | None]:
