@@ -135,6 +135,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # {% url %} reversing each address once per process.
+            "builtins": ["diplocourse.template_urls"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -158,7 +160,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if env("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache, keeping one client per connection pool (diplocourse/cache.py).
+            "BACKEND": "diplocourse.cache.RedisCache",
             "LOCATION": env("REDIS_URL"),
             "KEY_PREFIX": "diplocourse",
         }
@@ -166,6 +169,8 @@ if env("REDIS_URL"):
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# What is stored under a versioned key (lessons/caching.py) never changes: each process keeps what it read.
+CACHES["versioned"] = {"BACKEND": "diplocourse.cache.VersionedCache", "OPTIONS": {"BEHIND": "default", "SIZE": 512}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

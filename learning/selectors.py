@@ -4,14 +4,13 @@ Each runs a fixed number of queries whatever the course size.
 """
 
 import bisect
-import threading
-from collections import OrderedDict
+import copy
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
@@ -104,38 +103,25 @@ def _course_structure_build(course: Course) -> CourseStructure:
     return CourseStructure(course=course, modules=modules, lessons=lessons, quizzes=quizzes)
 
 
-# What is stored under a versioned key never changes, so each worker also keeps the latest few
-# structures and lesson bodies it read, unpickled: a page then spends no time rebuilding them.
-_MEMO_SIZE = 64
-_memo: OrderedDict[str, object] = OrderedDict()
-_memo_lock = threading.Lock()
-
-
 def _cached(key: str, build=None):
-    """The value under a versioned key: from this process, else the shared cache, else `build()` (and stored).
-
-    Without `build`, a value found nowhere is None.
-    """
-    with _memo_lock:
-        value = _memo.get(key)
-        if value is not None:
-            _memo.move_to_end(key)
-            return value
-    value = cache.get(key)
-    if value is None:
-        if build is None:
-            return None
+    """The value under a versioned key: from this process or the shared cache (the `versioned` alias), else
+    `build()` (and stored). Without `build`, a value found nowhere is None."""
+    store = caches["versioned"]
+    value = store.get(key)
+    if value is None and build is not None:
         value = build()
-        cache.set(key, value, CACHE_SECONDS)
-    with _memo_lock:
-        _memo[key] = value
-        while len(_memo) > _MEMO_SIZE:
-            _memo.popitem(last=False)
+        store.set(key, value, CACHE_SECONDS)
     return value
 
 
 def _slug_key(slug: str) -> str:
     return f"course-slug:{slug}"
+
+
+# A course's id by its slug, also kept in each process: a stale entry (a course renamed, or deleted and its
+# slug reused) is harmless, since the structure read under it names another slug or no longer exists (its
+# course's version was bumped), and the course is then looked up by slug.
+_slug_ids: dict[str, int] = {}
 
 
 @dataclass
@@ -145,6 +131,7 @@ class CourseView:
     structure: CourseStructure
     course_version: str
     progress_version: str
+    enrolment_version: str = ""
 
     @property
     def course(self) -> Course:
@@ -157,22 +144,60 @@ def course_open(*, slug: str, user) -> CourseView:
     No query once cached: the slug's course id, the versions and the structure come from the cache.
     """
     user_id = user.pk if user.is_authenticated else None
-    course_id = cache.get(_slug_key(slug))
+    course_id = _slug_ids.get(slug)
+    if course_id is None:
+        course_id = cache.get(_slug_key(slug))
     structure = None
     if course_id is not None:
-        course_version, progress_version = versions(course_id=course_id, user_id=user_id)
-        structure = _cached(f"course-structure:{course_id}:{course_version}")
+        found = versions(course_id=course_id, user_id=user_id)
+        structure = _cached(f"course-structure:{course_id}:{found.course}")
     if structure is None or structure.course.slug != slug:
         course = Course.objects.filter(slug=slug).first()
         if course is None:
             raise Http404("No such course.")
         # Versions first, then the rows: what is stored is never older than the version it is stored under.
-        course_version, progress_version = versions(course_id=course.pk, user_id=user_id)
-        structure = _cached(f"course-structure:{course.pk}:{course_version}", lambda: _course_structure_build(course))
+        found = versions(course_id=course.pk, user_id=user_id)
+        structure = _cached(f"course-structure:{course.pk}:{found.course}", lambda: _course_structure_build(course))
         cache.set(_slug_key(slug), course.pk, CACHE_SECONDS)
+        course_id = course.pk
+    if len(_slug_ids) > 1000:
+        _slug_ids.clear()
+    _slug_ids[slug] = course_id
     if not (user.is_staff or structure.course.is_published):
         raise Http404("No such course.")
-    return CourseView(structure=structure, course_version=course_version, progress_version=progress_version)
+    return CourseView(
+        structure=structure,
+        course_version=found.course,
+        progress_version=found.progress,
+        enrolment_version=found.enrolment,
+    )
+
+
+def _enrolment_key(view: CourseView, user) -> str:
+    return f"enrolment:{view.course.pk}:{user.pk}:{view.enrolment_version}"
+
+
+def _standing_key(view: CourseView, user) -> str:
+    # "standing2": its attempts became rows (they were tuples), so a standing cached by older code is never read.
+    return f"standing2:{view.course.pk}:{user.pk}:{view.course_version}:{view.progress_version}"
+
+
+def standing_and_enrolment_cached(*, view: CourseView, user) -> tuple["Standing | None", Enrolment | None]:
+    """The student's standing and their active enrolment in the course, each if cached (else None), in one cache
+    read at most. No query."""
+    if not user.is_authenticated:
+        return None, None
+    keys = [_standing_key(view, user), _enrolment_key(view, user)]
+    found = caches["versioned"].get_many(keys)
+    return found.get(keys[0]), found.get(keys[1])
+
+
+def enrolment_remember(*, view: CourseView, user, enrolment: Enrolment | None) -> None:
+    """Keep an active enrolment read after `view`'s versions, under its enrolment version."""
+    if user.is_authenticated and enrolment is not None and enrolment.is_active:
+        caches["versioned"].set(
+            f"enrolment:{view.course.pk}:{user.pk}:{view.enrolment_version}", enrolment, CACHE_SECONDS
+        )
 
 
 @dataclass
@@ -202,7 +227,8 @@ class Standing:
     """One student's state in one course: progress per lesson, attempts per quiz, mastery, reviews, enrolment."""
 
     progress: dict[int, tuple[str, datetime]] = field(default_factory=dict)
-    attempts: dict[int, list[tuple[int, str, Decimal | None]]] = field(default_factory=dict)
+    # The student's attempts per quiz id, oldest first (rows without their slots; shared: never change them).
+    attempts: dict[int, list[Attempt]] = field(default_factory=dict)
     mastery: "CourseMastery | None" = None
     review_due: list[datetime] = field(default_factory=list)
     enrolment: Enrolment | None = None
@@ -210,48 +236,54 @@ class Standing:
     def due_count(self, now: datetime | None = None) -> int:
         return bisect.bisect_right(self.review_due, now or timezone.now())
 
+    def quiz_attempts(self, quiz: Quiz) -> list[Attempt]:
+        """The student's attempts at a quiz, oldest first, as `quizzes.selectors.quiz_attempts` reads them: copies
+        of the cached rows with their quiz set. No query."""
+        attempts = [copy.copy(attempt) for attempt in self.attempts.get(quiz.pk, ())]
+        for attempt in attempts:
+            attempt.quiz = quiz
+        return attempts
+
     def last_viewed_lesson_id(self) -> int | None:
         return max(self.progress, key=lambda lesson_id: self.progress[lesson_id][1], default=None)
 
 
-def _standing_build(*, course: Course, user) -> Standing:
+def _standing_build(*, view: CourseView, user) -> Standing:
+    course = view.course
+    # The enrolment changes far less often than the rest: taken from its own cache when there, else read and kept.
+    enrolment = caches["versioned"].get(_enrolment_key(view, user))
+    if enrolment is None:
+        enrolment = Enrolment.objects.filter(user=user, course=course).first()
+        enrolment_remember(view=view, user=user, enrolment=enrolment)
     progress = {
         lesson_id: (status, viewed)
         for lesson_id, status, viewed in LessonProgress.objects.filter(user=user, lesson__course=course).values_list(
             "lesson_id", "status", "last_viewed_at"
         )
     }
-    attempts: dict[int, list] = {}
-    for quiz_id, attempt_id, status, score in (
-        Attempt.objects.filter(user=user, quiz__course=course)
-        .order_by("quiz_id", "number")
-        .values_list("quiz_id", "id", "status", "score")
-    ):
-        attempts.setdefault(quiz_id, []).append((attempt_id, status, score))
+    attempts: dict[int, list[Attempt]] = {}
+    for attempt in Attempt.objects.filter(user=user, quiz__course=course).order_by("quiz_id", "number"):
+        attempts.setdefault(attempt.quiz_id, []).append(attempt)
     due = sorted(ReviewCard.objects.filter(user=user, course=course).values_list("due", flat=True))
     return Standing(
         progress=progress,
         attempts=attempts,
         mastery=students_mastery(course=course, user_ids=[user.pk])[user.pk],
         review_due=due,
-        enrolment=Enrolment.objects.filter(user=user, course=course).first(),
+        enrolment=enrolment,
     )
 
 
 def student_standing(*, view: CourseView, user, build: bool = True) -> Standing | None:
     """The student's standing in the course, cached per (content, progress) version; empty for visitors.
 
-    Six queries when not cached (progress, attempts, mastery's two, review cards, enrolment), none when cached.
+    Five queries when not cached (progress, attempts, mastery's two, review cards), and the enrolment unless
+    cached per enrolment version (see `enrolment_remember`); none when cached.
     With `build` off, a standing not cached is None (for a page that can do with less than all of it).
     """
     if not user.is_authenticated:
         return Standing(mastery=CourseMastery(objectives={}, modules={}))
-    key = f"standing:{view.course.pk}:{user.pk}:{view.course_version}:{view.progress_version}"
-    standing = cache.get(key)
-    if standing is None and build:
-        standing = _standing_build(course=view.course, user=user)
-        cache.set(key, standing, CACHE_SECONDS)
-    return standing
+    return _cached(_standing_key(view, user), (lambda: _standing_build(view=view, user=user)) if build else None)
 
 
 def quiz_results(*, view: CourseView, standing: Standing, user) -> dict[int, QuizResult]:
@@ -259,14 +291,8 @@ def quiz_results(*, view: CourseView, standing: Standing, user) -> dict[int, Qui
     results = {}
     for quiz in view.structure.quizzes_for(user):
         result = QuizResult(quiz=quiz)
-        for attempt_id, status, score in standing.attempts.get(quiz.pk, ()):
-            result.attempts_used += 1
-            if status == Attempt.Status.FINISHED:
-                result.scores.append(score)
-            elif status == Attempt.Status.AWAITING_MARKING:
-                result.awaiting_marking += 1
-            else:
-                result.open_attempt_id = attempt_id
+        for attempt in standing.attempts.get(quiz.pk, ()):
+            result.count_attempt(attempt.pk, attempt.status, attempt.score)
         results[quiz.pk] = result
     return results
 

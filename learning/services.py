@@ -18,7 +18,7 @@ from fsrs import Card, Rating, Scheduler, State
 from certificates.selectors import course_lessons_left
 from certificates.services import certificate_issue_if_earned
 from learning.models import CalendarFeed, Enrolment, Invitation, Review, ReviewCard, new_feed_token
-from lessons.caching import progress_changed
+from lessons.caching import enrolment_changed, progress_changed
 from lessons.models import EnrolmentPolicy, Lesson, LessonProgress
 from lessons.services import lesson_complete, lesson_visit
 from quizzes import services as quiz_services
@@ -278,7 +278,7 @@ def enrolment_ensure(*, user, course, known: Enrolment | None = None) -> Enrolme
         # One INSERT, no savepoint: a second tab that enrolled first is not an error.
         enrolment = Enrolment(user=user, course=course, source=Enrolment.Source.OPENED, enrolled_at=timezone.now())
         Enrolment.objects.bulk_create([enrolment], ignore_conflicts=True)
-        progress_changed(user.pk)
+        enrolment_changed(user.pk)
         return enrolment
     if user.email and invitation_accept(user=user, course=course):
         return enrolment_enrol(user=user, course=course, source=Enrolment.Source.INVITATION)
@@ -339,5 +339,5 @@ def roster_enrol(*, course, emails: list[str], dry_run: bool = False, now: datet
         status=Enrolment.Status.ACTIVE, source=Enrolment.Source.INSTRUCTOR, enrolled_at=now, removed_at=None
     )
     Invitation.objects.bulk_create([Invitation(course=course, email=email, invited_at=now) for email in result.invited])
-    progress_changed(*(user.pk for user in result.enrolled))
+    enrolment_changed(*(user.pk for user in result.enrolled))
     return result

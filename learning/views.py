@@ -137,12 +137,19 @@ def enrol(request, course_slug):
 def _open_course(request, course_slug, *, standing_needed: bool = True):
     """The course (404 if hidden), the student's cached standing, and their enrolment ensured (403 if refused).
 
-    A page that needs the standing only for the enrolment takes it when cached and else reads the enrolment alone.
+    A page that needs the standing only for the enrolment takes it when cached, else the enrolment cached per
+    enrolment version (which attempts, progress and reviews leave alone), else reads the enrolment alone.
     """
     view = selectors.course_open(slug=course_slug, user=request.user)
-    standing = selectors.student_standing(view=view, user=request.user, build=standing_needed)
-    known = standing.enrolment if standing else None
-    services.enrolment_ensure(user=request.user, course=view.course, known=known)
+    if standing_needed:
+        standing = selectors.student_standing(view=view, user=request.user)
+        known = standing.enrolment
+    else:
+        standing, known = selectors.standing_and_enrolment_cached(view=view, user=request.user)
+        known = standing.enrolment if standing else known
+    enrolment = services.enrolment_ensure(user=request.user, course=view.course, known=known)
+    if enrolment is not known:
+        selectors.enrolment_remember(view=view, user=request.user, enrolment=enrolment)
     return view, standing
 
 
@@ -225,14 +232,18 @@ def _open_quiz(request, course_slug, quiz_slug):
         raise PermissionDenied(_("This quiz unlocks once you pass the quizzes of the previous module."))
     if quiz.module_id and locks.module_locked(quiz.module_id):
         raise PermissionDenied(_("This task unlocks once you pass the quizzes of the previous module."))
-    return view.course, quiz
+    return view, standing, quiz
 
 
 @login_required
 @enrolment_required
 def quiz_detail(request, course_slug, quiz_slug):
-    course, quiz = _open_quiz(request, course_slug, quiz_slug)
-    attempts = quiz_selectors.quiz_attempts(quiz=quiz, user=request.user)
+    view, standing, quiz = _open_quiz(request, course_slug, quiz_slug)
+    course = view.course
+    # The attempts come with the cached standing; an open timed one is read afresh, to close it if overdue.
+    attempts = standing.quiz_attempts(quiz)
+    if any(attempt.is_open and attempt.deadline for attempt in attempts):
+        attempts = quiz_selectors.quiz_attempts(quiz=quiz, user=request.user)
     if any(services.attempt_close_if_overdue(attempt=attempt) for attempt in attempts if attempt.is_open):
         attempts = quiz_selectors.quiz_attempts(quiz=quiz, user=request.user)
     result = quiz_selectors.quiz_result(quiz=quiz, attempts=attempts)
@@ -244,7 +255,7 @@ def quiz_detail(request, course_slug, quiz_slug):
 @login_required
 @enrolment_required
 def quiz_start(request, course_slug, quiz_slug):
-    _course, quiz = _open_quiz(request, course_slug, quiz_slug)
+    _view, _standing, quiz = _open_quiz(request, course_slug, quiz_slug)
     if request.method != "POST":
         # A GET here (e.g. the redirect after logging in) lands on the quiz page, where the start button is.
         return redirect(quiz)

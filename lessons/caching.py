@@ -1,4 +1,9 @@
-"""Versions that key what pages keep in the Django cache: one per course's content, one per student.
+"""Versions that key what pages keep in the Django cache: one per course's content, two per student.
+
+A student's progress version changes with anything their pages show (progress, attempts, review cards,
+enrolment); their enrolment version only with their enrolment, so the pages that need nothing of the
+student's standing but the enrolment that lets them in (the attempt form, autosave, submit) keep
+reading it from the cache while the student works through a quiz.
 
 Cached data is stored under keys that carry these versions and is never updated in place: a
 change bumps the version, so every key built from it is new and the old entries simply age out
@@ -10,6 +15,7 @@ what it read before the commit did so under the version the commit then replaces
 """
 
 import uuid
+from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db import transaction
@@ -34,9 +40,19 @@ def _bump(keys: list[str]) -> None:
     transaction.on_commit(bump)
 
 
-def versions(*, course_id: int, user_id: int | None) -> tuple[str, str]:
-    """The course's content version and the student's progress version ("" for visitors), in one cache read."""
-    keys = [_course_key(course_id)] + ([_progress_key(user_id)] if user_id else [])
+def _enrolment_key(user_id: int) -> str:
+    return f"enrolment-version:{user_id}"
+
+
+class Versions(NamedTuple):
+    course: str
+    progress: str  # "" for visitors
+    enrolment: str  # "" for visitors
+
+
+def versions(*, course_id: int, user_id: int | None) -> Versions:
+    """The course's content version and the student's progress and enrolment versions, in one cache read."""
+    keys = [_course_key(course_id)] + ([_progress_key(user_id), _enrolment_key(user_id)] if user_id else [])
     found = cache.get_many(keys)
     missing = {key: uuid.uuid4().hex for key in keys if key not in found}
     if missing:
@@ -44,7 +60,9 @@ def versions(*, course_id: int, user_id: int | None) -> tuple[str, str]:
         for key, value in missing.items():
             cache.add(key, value, CACHE_SECONDS)
         found = {**missing, **found, **cache.get_many(list(missing))}
-    return found[keys[0]], (found[keys[1]] if user_id else "")
+    if not user_id:
+        return Versions(found[keys[0]], "", "")
+    return Versions(found[keys[0]], found[keys[1]], found[keys[2]])
 
 
 def catalog_version() -> str:
@@ -63,5 +81,11 @@ def course_changed(*course_ids: int) -> None:
 
 
 def progress_changed(*user_ids: int) -> None:
-    """Something a student's pages show changed: progress, attempts, review cards, enrolment."""
+    """Something a student's pages show changed: progress, attempts, review cards (for enrolment, see below)."""
     _bump([_progress_key(user_id) for user_id in set(user_ids) if user_id])
+
+
+def enrolment_changed(*user_ids: int) -> None:
+    """A student's enrolment in some course changed: what is cached per progress version and per enrolment
+    version (the active enrolment that lets them into a course's pages) is read afresh."""
+    _bump([key for user_id in set(user_ids) if user_id for key in (_progress_key(user_id), _enrolment_key(user_id))])

@@ -1,11 +1,16 @@
 import dataclasses
+import functools
+import json
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from django import forms
 from django.forms.utils import flatatt
 from django.template.defaultfilters import linebreaksbr
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from lessons.markdown import render_markdown
@@ -46,6 +51,17 @@ class AnswerField:
     help_text: str = ""
     # A written answer's box: its rows and the word limits its counter reads.
     attrs: dict = dataclasses.field(default_factory=dict)
+    # Set when drawing the field's shape (see QuestionFields): its state is left as markers to fill in later.
+    marker: int | None = None
+
+    def _chosen(self, option: AnswerOption, text: str):
+        """` checked` (or ` selected`) if the option is chosen; in a shape, a marker: c or s, field, option value."""
+        if self.marker is not None:
+            return mark_safe(f"{MARK}{'c' if text == CHECKED else 's'}{self.marker}:{option.value}{MARK}")
+        return mark_safe(text) if option.selected else ""
+
+    def _value(self):
+        return self.value if self.marker is None else mark_safe(f"{MARK}v{self.marker}{MARK}")
 
     def html(self) -> str:
         invalid = " is-invalid" if self.errors else ""
@@ -57,7 +73,7 @@ class AnswerField:
                 '<div class="form-check"><input type="{}" class="form-check-input{}"  name="{}" value="{}"  id="{}"{}>'
                 '<label for="{}" class="form-check-label">{}</label></div>',
                 (
-                    (self.kind, invalid, self.name, o.value, o.id, CHECKED if o.selected else "", o.id, o.label)
+                    (self.kind, invalid, self.name, o.value, o.id, self._chosen(o, CHECKED), o.id, o.label)
                     for o in self.options
                 ),
             )
@@ -88,7 +104,7 @@ class AnswerField:
                 format_html_join(
                     "",
                     '<option value="{}"{}>{}</option>',
-                    ((o.value, SELECTED if o.selected else "", o.label) for o in self.options),
+                    ((o.value, self._chosen(o, SELECTED), o.label) for o in self.options),
                 ),
             )
         elif self.kind == "textarea":
@@ -100,13 +116,13 @@ class AnswerField:
                 invalid,
                 self.id,
                 described,
-                self.value,
+                self._value(),
             )
         else:
             control = format_html(
                 '<input type="text" name="{}" value="{}"{} class="textinput form-control{}" id="{}"{}>',
                 self.name,
-                self.value,
+                self._value(),
                 format_html(' maxlength="{}"', self.max_length) if self.max_length else "",
                 invalid,
                 self.id,
@@ -123,10 +139,12 @@ class AnswerField:
         )
 
 
-CHECKED, SELECTED = mark_safe(" checked"), mark_safe(" selected")
+CHECKED, SELECTED = " checked", " selected"
+# Marks a state to fill in, in a field's shape: NUL, which no escaped snapshot text carries (checked below).
+MARK = "\x00"
 
 
-def answer_field(bound: forms.BoundField) -> AnswerField:
+def answer_field(bound: forms.BoundField, marker: int | None = None) -> AnswerField:
     """The plain description of one bound answer field: its kind, current value, options and errors."""
     field, value = bound.field, bound.value()
     widget_kind = {
@@ -153,6 +171,7 @@ def answer_field(bound: forms.BoundField) -> AnswerField:
         max_length=getattr(field, "max_length", None),
         help_text=str(field.help_text),
         attrs={name: value for name, value in field.widget.attrs.items() if name != "maxlength"},
+        marker=marker,
     )
 
 
@@ -163,19 +182,55 @@ class QuestionFields:
     position: int
     snapshot: dict
     fields: list[forms.BoundField]
+    # The inputs' markup split at the markers of their state (which options are chosen, what is typed): even
+    # items are markup, odd ones markers. Kept per process for an unbound form (see AttemptForm.questions).
+    shape: list[str] | None = None
 
     @property
     def text_html(self) -> str:
         """The question's text: a written task's situation and prompt are Markdown, rendered and sanitized as
-        lessons are; any other question's text keeps its line breaks."""
-        if self.snapshot["qtype"] == QuestionType.WRITTEN:
-            return mark_safe(render_markdown(self.snapshot["text"]))
-        return format_html("<p>{}</p>", linebreaksbr(self.snapshot["text"]))
+        lessons are; any other question's text keeps its line breaks. Kept per process by type and text."""
+        return _text_html(self.snapshot["qtype"], self.snapshot["text"])
 
     @property
     def inputs_html(self) -> str:
         """The question's inputs as the page draws them."""
-        return mark_safe("\n".join(answer_field(bound).html() for bound in self.fields))
+        if self.shape is None:
+            return mark_safe("\n".join(answer_field(bound).html() for bound in self.fields))
+        values = [bound.value() for bound in self.fields]
+        chosen = [
+            {str(item) for item in value} if isinstance(value, list | tuple) else {str(value or "")} for value in values
+        ]
+        out = []
+        for index, piece in enumerate(self.shape):
+            if index % 2 == 0:
+                out.append(piece)
+            elif piece[0] == "v":
+                value = values[int(piece[1:])]
+                out.append(conditional_escape("" if value is None else str(value)))
+            else:
+                field, key = piece[1:].split(":", 1)
+                if key in chosen[int(field)]:
+                    out.append(CHECKED if piece[0] == "c" else SELECTED)
+        return mark_safe("".join(out))
+
+    @classmethod
+    def shape_of(cls, fields: list[forms.BoundField]) -> list[str]:
+        markup = "\n".join(answer_field(bound, marker=index).html() for index, bound in enumerate(fields))
+        return markup.split(MARK)
+
+
+@functools.lru_cache(maxsize=2048)
+def _text_html(qtype: str, text: str) -> str:
+    if qtype == QuestionType.WRITTEN:
+        return mark_safe(render_markdown(text))
+    return format_html("<p>{}</p>", linebreaksbr(text))
+
+
+# Shapes of the inputs of questions as snapshots have them, per process: (position, snapshot as JSON, language).
+_SHAPES: OrderedDict[tuple, list[str]] = OrderedDict()
+_SHAPES_SIZE = 2048
+_shapes_lock = threading.Lock()
 
 
 class AttemptForm(forms.Form):
@@ -273,14 +328,20 @@ class AttemptForm(forms.Form):
 
     @property
     def questions(self) -> list[QuestionFields]:
-        return [
-            QuestionFields(
+        """Each question with its bound fields. An unbound form (no errors to show) draws its inputs from their
+        shape, kept per process by position and snapshot: only which options are chosen and what is typed is
+        filled in per page. A bound form draws them in full."""
+        questions = []
+        for slot in self.slots:
+            question = QuestionFields(
                 position=slot.position,
                 snapshot=slot.snapshot,
                 fields=[self[name] for name in self._names[slot.position]],
             )
-            for slot in self.slots
-        ]
+            if not self.is_bound and question.fields:
+                question.shape = _shape(question)
+            questions.append(question)
+        return questions
 
     def clean(self):
         cleaned = super().clean()
@@ -376,6 +437,24 @@ def written_hint(snapshot: dict) -> str:
     if low:
         return _("Write at least %(low)d words.") % {"low": low}
     return ""
+
+
+def _shape(question: QuestionFields) -> list[str] | None:
+    snapshot = json.dumps(question.snapshot, sort_keys=True)
+    if "\\u0000" in snapshot:
+        return None  # a NUL in the text would read as a marker: drawn in full
+    key = (question.position, snapshot, get_language())
+    with _shapes_lock:
+        shape = _SHAPES.get(key)
+        if shape is not None:
+            _SHAPES.move_to_end(key)
+            return shape
+    shape = QuestionFields.shape_of(question.fields)
+    with _shapes_lock:
+        _SHAPES[key] = shape
+        while len(_SHAPES) > _SHAPES_SIZE:
+            _SHAPES.popitem(last=False)
+    return shape
 
 
 def _index(order: list[int], choice_id: int | None) -> str:

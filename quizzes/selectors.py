@@ -125,8 +125,26 @@ def attempt_get(*, course: Course, attempt_id: int, user, quizzes: dict[int, Qui
     """The user's own attempt in this course, with its questions; anyone else's is a 404.
 
     Two queries (the attempt with its quiz, lesson and module; its slots). A caller that already holds the
-    course's quizzes by id passes them, and the attempt row is read alone.
+    course's quizzes by id passes them, and the attempt is read with its slots in one query (two if it has none).
     """
+    if quizzes is not None:
+        # By its key alone (a cheap query to build); whose attempt and which course it is, is checked here.
+        slots = list(AttemptQuestion.objects.filter(attempt_id=attempt_id).select_related("attempt"))
+        if slots and (slots[0].attempt.user_id != user.pk or slots[0].attempt.quiz_id not in quizzes):
+            raise Http404("No such attempt.")
+        if slots:
+            attempt = slots[0].attempt
+            for slot in slots:
+                slot.attempt = attempt
+            # Stored the way prefetch_related("slots") stores them, so attempt.slots.all() reads them without a query.
+            prefetched = attempt.slots.all()
+            prefetched._result_cache, prefetched._prefetch_done = slots, True
+            attempt._prefetched_objects_cache = {"slots": prefetched}
+            attempt.quiz = quizzes[attempt.quiz_id]
+            attempt.quiz.course = course
+            if attempt.quiz.lesson:
+                attempt.quiz.lesson.course = course
+            return attempt
     attempts = Attempt.objects.prefetch_related("slots")
     if quizzes is not None:
         attempts = attempts.filter(quiz_id__in=quizzes)

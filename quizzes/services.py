@@ -187,10 +187,12 @@ def attempt_start(
     now = now or timezone.now()
     rng = rng or random.SystemRandom()
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
-    current = Attempt.objects.filter(quiz=quiz, user=user, status=Attempt.Status.IN_PROGRESS).first()
+    # The student's attempts at this quiz in one read: the open one, if any, and how many were used.
+    mine = list(Attempt.objects.filter(quiz=quiz, user=user).order_by("number"))
+    current = next((attempt for attempt in mine if attempt.status == Attempt.Status.IN_PROGRESS), None)
     if current and not attempt_close_if_overdue(attempt=current, now=now, on_graded=on_graded):
         return current
-    used = Attempt.objects.filter(quiz=quiz, user=user).count()
+    used = len(mine)
     if quiz.attempts_allowed is not None and used >= quiz.attempts_allowed:
         raise AttemptLimitReached(_("You have used all %(count)d attempts of this quiz.") % {"count": used})
     questions = _draw_questions(quiz, rng, seen=_last_seen(quiz=quiz, user=user))

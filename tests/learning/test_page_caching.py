@@ -1,14 +1,19 @@
 """The student pages come from the cache, and every change shows at once: to the right student only."""
 
+from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from learning.models import Enrolment
-from learning.services import enrolment_remove
+from learning.services import enrolment_remove, roster_enrol
 from lessons.models import LessonProgress, LessonStatus
+from quizzes.models import Attempt
 from tests.factories import LessonFactory, ModuleFactory, QuizFactory, UserFactory, make_question
 from tests.learning.test_quiz_pages import form_values, start
 
@@ -191,3 +196,61 @@ def test_the_glossary_shows_a_new_key_term_and_an_unlocked_module_at_once(studen
     attempt = start(student_client, quiz)
     student_client.post(attempt.get_absolute_url(), {**form_values(attempt), "submit": ""})
     assert f'<a href="{later.get_absolute_url()}">Summits</a>' in student_client.get(url).text
+
+
+def enrolment_read(client, url, method="get", data=None) -> tuple[int, bool]:
+    """A page's status and whether it read the enrolment table (False: the enrolment came from the cache)."""
+    with CaptureQueriesContext(connection) as queries:
+        response = getattr(client, method)(url, data) if data else client.get(url)
+    return response.status_code, any("learning_enrolment" in query["sql"] for query in queries)
+
+
+def test_a_student_removed_during_an_attempt_is_refused_at_once(student_client, student, quiz):
+    """The attempt form takes the enrolment from the cache while the student works (starting and saving change
+    their standing, not their enrolment); taking them off the roster refuses the form, a save and a submit."""
+    attempt = start(student_client, quiz)
+    url = attempt.get_absolute_url()
+    assert enrolment_read(student_client, url) == (HTTPStatus.OK, True)
+    assert enrolment_read(student_client, url) == (HTTPStatus.OK, False)
+    assert enrolment_read(student_client, url, "post", {**form_values(attempt), "save": ""})[1] is False
+    enrolment_remove(enrolment=Enrolment.objects.get(user=student, course=quiz.course))
+    assert student_client.get(url).status_code == HTTPStatus.FORBIDDEN
+    response = student_client.post(url, {**form_values(attempt), "submit": ""})
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    attempt.refresh_from_db()
+    assert attempt.is_open
+
+
+def test_a_student_enrolled_again_from_a_roster_gets_in_at_once(student_client, student, quiz):
+    """A roster upload enrols in bulk (no signal per row): the student it lets back in opens the attempt at once
+    (a removed enrolment is never cached, and the upload bumps the enrolment version)."""
+    attempt = start(student_client, quiz)
+    enrolment_remove(enrolment=Enrolment.objects.get(user=student, course=quiz.course))
+    assert student_client.get(attempt.get_absolute_url()).status_code == HTTPStatus.FORBIDDEN
+    roster_enrol(course=quiz.course, emails=[student.email])
+    assert student_client.get(attempt.get_absolute_url()).status_code == HTTPStatus.OK
+
+
+def test_the_quiz_page_lists_each_attempt_at_once(student_client, student, quiz):
+    """The quiz page lists the attempts from the cached standing: a start and a submit show at once."""
+    assert "Start the quiz" in student_client.get(quiz.get_absolute_url()).text
+    attempt = start(student_client, quiz)
+    page = student_client.get(quiz.get_absolute_url()).text
+    assert "Continue your attempt" in page and "In progress" in page
+    student_client.post(attempt.get_absolute_url(), {**form_values(attempt), "submit": ""})
+    page = student_client.get(quiz.get_absolute_url()).text
+    assert "Start a new attempt" in page and "<td>100.00%</td>" in page and "In progress" not in page
+
+
+def test_an_overdue_timed_attempt_is_closed_by_the_quiz_page(student_client, student, quiz):
+    """An open timed attempt is read afresh on the quiz page (not from the cache), so one past its deadline is
+    graded there from its saved answers."""
+    quiz.time_limit_minutes = 1
+    quiz.save()
+    attempt = start(student_client, quiz)
+    assert "Continue your attempt" in student_client.get(quiz.get_absolute_url()).text
+    Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - timedelta(minutes=5))
+    page = student_client.get(quiz.get_absolute_url()).text
+    attempt.refresh_from_db()
+    assert not attempt.is_open and attempt.closed_at_deadline
+    assert "Continue your attempt" not in page and "<td>0.00%</td>" in page

@@ -89,16 +89,17 @@ def test_lesson_page_query_count_is_pinned(db_session_client, student, django_as
     student's standing (progress, attempts, quiz and review answers for mastery, review cards, enrolment), the
     enrolment's insert (an open course), the lesson's body, key terms and sources, and the visit recorded
     (read, savepoint, insert, release). Reading on to the next lesson: session, user, the standing again (the
-    first visit changed it), that lesson's body, key terms and sources, and its visit recorded. Opening the
-    lesson read last again writes nothing: session, user and the standing the visit before changed; then
-    session and user only."""
+    first visit changed it; its enrolment is then kept per enrolment version), that lesson's body, key terms
+    and sources, and its visit recorded. Opening the lesson read last again writes nothing: session, user and
+    the standing the visit before changed, but for its enrolment (from the cache): 5; then session and user
+    only."""
     _, lessons = build_course("pinned", 12, student)
     first, second = lessons[4].get_absolute_url(), lessons[7].get_absolute_url()
     with django_assert_num_queries(19):
         db_session_client.get(first)
     with django_assert_num_queries(15):
         db_session_client.get(second)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         db_session_client.get(second)
     with django_assert_num_queries(2):
         db_session_client.get(second)
@@ -149,3 +150,20 @@ def test_submit_that_completes_the_course_query_count_is_pinned(student, quiz, d
     with django_assert_num_queries(16):
         attempt_submit(attempt=attempt, responses=responses)
     assert student.certificates.count() == 1
+
+
+def test_attempt_form_and_autosave_query_counts_are_pinned(db_session_client, quiz, django_assert_num_queries):
+    """Right after the start (which changed the student's standing, not their enrolment, kept per enrolment
+    version since the quiz page read it): session, user, the attempt with its slots in one query; the same
+    again while the student works. An autosave adds the attempt locked with its slots
+    (one query) and the answers written in one UPDATE, in a transaction (here a savepoint and its release, since
+    the test runs in one; in production BEGIN and COMMIT, which Django does not count)."""
+    db_session_client.get(quiz.get_absolute_url())
+    start = reverse("learning:start", kwargs={"course_slug": quiz.course.slug, "quiz_slug": quiz.slug})
+    url = db_session_client.post(start)["Location"]
+    with django_assert_num_queries(3):
+        db_session_client.get(url)
+    with django_assert_num_queries(3):
+        db_session_client.get(url)
+    with django_assert_num_queries(7):
+        db_session_client.post(url, {"q1": "0", "save": ""}, headers={"x-autosave": "1"})

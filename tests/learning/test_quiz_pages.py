@@ -213,6 +213,16 @@ def test_another_students_attempt_is_404(client, student, quiz):
     assert Attempt.objects.get(pk=attempt.pk).is_open
 
 
+def test_an_attempt_opened_through_another_course_is_404(student_client, student, quiz):
+    """An attempt's address under another course's slug finds nothing, though it is the student's own."""
+    attempt = attempt_start(user=student, quiz=quiz)
+    other = CourseFactory(slug="other-course")
+    url = reverse("learning:attempt", kwargs={"course_slug": other.slug, "attempt_id": attempt.pk})
+    assert student_client.get(url).status_code == HTTPStatus.NOT_FOUND
+    assert student_client.post(url, {"submit": ""}).status_code == HTTPStatus.NOT_FOUND
+    assert Attempt.objects.get(pk=attempt.pk).is_open
+
+
 def test_quiz_of_a_draft_lesson_is_404(student_client, quiz):
     """A quiz whose lesson is a draft is invisible to students."""
     quiz.lesson.is_published = False
@@ -365,20 +375,21 @@ def test_admin_refuses_a_pass_mark_over_100(instructor_client, quiz):
 
 def test_quiz_and_result_page_query_counts_are_pinned(client, student, settings, django_assert_num_queries):
     """Quiz page after a submit: session, user, the student's standing (progress, attempts, quiz and review
-    answers for mastery, review cards, enrolment: the submit changed it), the quiz's attempts; the course's
-    structure is cached. Again: session, user, attempts. Result page: session, user, attempt, slots, attempts,
-    and (passed) the next step: the certificate, issued since the course is now complete."""
+    answers for mastery, review cards: the submit changed it; the enrolment is kept apart, per enrolment
+    version), which also lists the quiz's attempts; the course's structure is cached. Again: session and user
+    only, like any logged-in page. Result page: session, user, the attempt with its slots (one query),
+    attempts, and (passed) the next step: the certificate, issued since the course is now complete."""
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
     client.force_login(student)
     quiz = build_quiz(CourseFactory(), 12)
     attempt = start(client, quiz)
     client.post(attempt.get_absolute_url(), {**form_values(attempt), "submit": ""})
     quiz_url, result_url = quiz.get_absolute_url(), attempt.get_absolute_url()
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         client.get(quiz_url)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         client.get(quiz_url)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         client.get(result_url)
 
 

@@ -1,6 +1,6 @@
 """The attempt form for the types imported from Moodle: numerical answers, descriptions, matching extras."""
 
-from quizzes.forms import AttemptForm
+from quizzes.forms import AttemptForm, answer_field
 from quizzes.models import AttemptQuestion
 
 
@@ -63,3 +63,64 @@ def test_an_ordering_error_is_tied_to_its_select():
     assert '<label for="id_q1_0" class="form-label">first</label>' in html
     assert 'aria-invalid="true" aria-describedby="id_q1_0_error"' in html
     assert '<div id="id_q1_0_error" class="invalid-feedback"><strong>Question 1: give every item' in html
+
+
+def every_kind_of_slot(responses: dict) -> list[AttemptQuestion]:
+    """One slot of each answered type, with `responses` by position (choice ids, as attempts store them)."""
+    picks = [choice(1, "<i>Mediation</i> & talks"), choice(2, 'Say "no"'), choice(3, "Negotiation")]
+    slots = [
+        slot(1, "single", picks, [3, 1, 2]),
+        slot(2, "multiple", picks),
+        slot(3, "matching", [choice(4, "Kyoto", "Protocol"), choice(5, "Paris", "<Agreement>")], [5, 4], [4, 5]),
+        slot(4, "ordering", picks, [2, 3, 1]),
+        slot(5, "short", []),
+        slot(6, "numerical", [choice(6, "3.5")]),
+        slot(7, "written", []),
+        slot(8, "description", []),
+    ]
+    for item in slots:
+        item.response = responses.get(item.position)
+    return slots
+
+
+ANSWERS = {
+    1: {"choice": 1},
+    2: {"choices": [2, 3]},
+    3: {"pairs": {"4": 5}},
+    4: {"order": [3, 1, 2]},
+    5: {"text": '<script>alert("x")</script> & more'},
+    6: {"text": "3,5"},
+    7: {"text": "A memo\nover two lines <b>bold</b>"},
+}
+
+
+def test_inputs_drawn_from_a_kept_shape_are_the_inputs_drawn_in_full():
+    """An unbound form fills the answers into a shape of its inputs kept per process: the markup is exactly what
+    drawing every input in full gives, for no answers, for answers of every type, and again for other answers
+    (the kept shape carries no answer of the attempt that drew it first)."""
+    for responses in ({}, ANSWERS, {1: {"choice": 2}, 5: {"text": "other"}}, {}):
+        form = AttemptForm(slots=every_kind_of_slot(responses))
+        for question in form.questions:
+            if not question.fields:
+                continue
+            assert question.shape is not None
+            full = "\n".join(answer_field(bound).html() for bound in question.fields)
+            assert question.inputs_html == full
+    drawn = "".join(question.inputs_html for question in AttemptForm(slots=every_kind_of_slot(ANSWERS)).questions)
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more" in drawn and "<script>" not in drawn
+    assert 'value="1"  id="id_q1_1" checked>' in drawn and "\x00" not in drawn
+
+
+def test_a_nul_in_a_snapshot_is_drawn_in_full():
+    """A NUL in a question's text would read as a state marker: such a question is drawn without a shape."""
+    form = AttemptForm(slots=[slot(1, "single", [choice(1, "a\x00b"), choice(2, "c")])])
+    (question,) = form.questions
+    assert question.shape is None and "a\x00b" in question.inputs_html
+
+
+def test_a_bound_form_draws_its_inputs_in_full():
+    """Answers sent back with errors are drawn in full, with their messages."""
+    form = AttemptForm({"q4_0": "1", "q4_1": "1", "q4_2": "2"}, slots=every_kind_of_slot({}))
+    assert not form.is_valid()
+    assert all(question.shape is None for question in form.questions)
+    assert "give every item a different position" in "".join(q.inputs_html for q in form.questions)

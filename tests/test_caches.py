@@ -1,0 +1,70 @@
+"""The project's cache pieces: `{% url %}` reversed once per process, the per-process front of versioned keys."""
+
+from django.core.cache import cache, caches
+from django.template import engines
+from django.test import RequestFactory
+from django.urls import reverse
+
+from diplocourse import template_urls
+from diplocourse.cache import VersionedCache
+
+
+def render(source: str, **context) -> str:
+    return engines["django"].from_string(source).render(context, request=RequestFactory().get("/"))
+
+
+def test_url_tag_gives_what_reverse_gives_for_each_argument():
+    """Remembered addresses are told apart by view name and arguments, positional or by name."""
+    template_urls._MEMO.clear()
+    source = "{% url 'learning:outline' slug %}|{% url 'learning:glossary' course_slug=slug %}|{% url 'login' %}"
+    for slug in ("one", "two", "one"):
+        assert render(source, slug=slug) == "|".join(
+            [
+                reverse("learning:outline", args=[slug]),
+                reverse("learning:glossary", kwargs={"course_slug": slug}),
+                reverse("login"),
+            ]
+        )
+    assert len(template_urls._MEMO) == 5
+
+
+def test_url_tag_reverses_other_arguments_every_time_and_keeps_as_var():
+    """An argument that is not a string or a number is never part of a remembered key; `as var` still works."""
+    template_urls._MEMO.clear()
+
+    class Slug:
+        def __init__(self, text):
+            self.text = text
+
+        def __str__(self):
+            return self.text
+
+    source = "{% url 'learning:outline' slug as link %}<a href='{{ link }}'>x</a>"
+    assert render(source, slug=Slug("a")) == f"<a href='{reverse('learning:outline', args=['a'])}'>x</a>"
+    assert render(source, slug=Slug("b")) == f"<a href='{reverse('learning:outline', args=['b'])}'>x</a>"
+    assert template_urls._MEMO == {}
+    assert render("{% url 'no-such-view' as link %}[{{ link }}]") == "[]"
+
+
+def test_the_versioned_front_keeps_values_and_reads_misses_from_the_shared_cache():
+    """Values set through the front are read back without the shared cache; a value only in the shared cache is
+    found (and kept); a value in neither is a miss; get_many mixes the three."""
+    front = caches["versioned"]
+    front.set("v-test:1", {"a": 1})
+    cache.delete("v-test:1")  # gone from the shared cache, still in this process
+    assert front.get("v-test:1") == {"a": 1}
+    cache.set("v-test:2", [2])
+    assert front.get("v-test:2") == [2]
+    assert front.get("v-test:3") is None and front.get("v-test:3", "dflt") == "dflt"
+    assert front.get_many(["v-test:1", "v-test:2", "v-test:3"]) == {"v-test:1": {"a": 1}, "v-test:2": [2]}
+    front.delete("v-test:1")
+    assert front.get("v-test:1") is None
+
+
+def test_the_versioned_front_forgets_its_oldest_entries():
+    """The front holds at most its size; the oldest unread entries go first (they stay in the shared cache)."""
+    front = VersionedCache("test-front", {"OPTIONS": {"BEHIND": "default", "SIZE": 3}})
+    for index in range(5):
+        front.set(f"v-size:{index}", index)
+    assert list(front._table) == ["v-size:2", "v-size:3", "v-size:4"]
+    assert front.get("v-size:0") == 0  # read back from the shared cache
