@@ -185,6 +185,8 @@ class QuestionFields:
     # The inputs' markup split at the markers of their state (which options are chosen, what is typed): even
     # items are markup, odd ones markers. Kept per process for an unbound form (see AttemptForm.questions).
     shape: list[str] | None = None
+    # The fields' values when drawn without a form (see attempt_questions): as the unbound fields would give them.
+    values: list | None = None
 
     @property
     def text_html(self) -> str:
@@ -197,7 +199,7 @@ class QuestionFields:
         """The question's inputs as the page draws them."""
         if self.shape is None:
             return mark_safe("\n".join(answer_field(bound).html() for bound in self.fields))
-        values = [bound.value() for bound in self.fields]
+        values = self.values if self.values is not None else [bound.value() for bound in self.fields]
         chosen = [
             {str(item) for item in value} if isinstance(value, list | tuple) else {str(value or "")} for value in values
         ]
@@ -248,7 +250,8 @@ class AttemptForm(forms.Form):
             self._names[slot.position] = self._add_fields(slot)
 
     def _add_fields(self, slot: AttemptQuestion) -> list[str]:
-        snapshot, response = slot.snapshot, slot.response or {}
+        snapshot = slot.snapshot
+        initials = field_values(snapshot, slot.response)
         choices = {choice["id"]: choice for choice in snapshot["choices"]}
         order = snapshot["order"]
         name = f"q{slot.position}"
@@ -260,7 +263,7 @@ class AttemptForm(forms.Form):
                 choices=options,
                 widget=forms.RadioSelect,
                 required=False,
-                initial=_index(order, response.get("choice")),
+                initial=initials[0],
             )
             return [name]
         if qtype == QuestionType.MULTIPLE:
@@ -269,7 +272,7 @@ class AttemptForm(forms.Form):
                 choices=options,
                 required=False,
                 widget=forms.CheckboxSelectMultiple,
-                initial=[_index(order, choice_id) for choice_id in response.get("choices", [])],
+                initial=initials[0],
             )
             return [name]
         if qtype in {QuestionType.SHORT, QuestionType.NUMERICAL}:
@@ -277,7 +280,7 @@ class AttemptForm(forms.Form):
                 label=_("Your answer (a number)") if qtype == QuestionType.NUMERICAL else _("Your answer"),
                 max_length=MAX_SHORT_ANSWER,
                 required=False,
-                initial=response.get("text", ""),
+                initial=initials[0],
             )
             return [name]
         if qtype == QuestionType.DESCRIPTION:
@@ -288,7 +291,7 @@ class AttemptForm(forms.Form):
                 max_length=MAX_WRITTEN_ANSWER,
                 required=False,
                 strip=False,
-                initial=response.get("text", ""),
+                initial=initials[0],
                 help_text=written_hint(snapshot),
                 widget=forms.Textarea(
                     attrs={
@@ -304,25 +307,23 @@ class AttemptForm(forms.Form):
         if qtype == QuestionType.MATCHING:
             match_order = snapshot["match_order"]
             match_options = [CHOOSE] + [(str(i), choices[cid]["match"]) for i, cid in enumerate(match_order)]
-            pairs = response.get("pairs", {})
             for index, choice_id in enumerate(order):
                 names.append(f"{name}_{index}")
                 self.fields[names[-1]] = forms.ChoiceField(
                     label=choices[choice_id]["text"],
                     choices=match_options,
                     required=False,
-                    initial=_index(match_order, pairs.get(str(choice_id))),
+                    initial=initials[index],
                 )
             return names
         ranks = [CHOOSE] + [(str(rank), str(rank)) for rank in range(1, len(order) + 1)]
-        given = response.get("order", [])
         for index, choice_id in enumerate(order):
             names.append(f"{name}_{index}")
             self.fields[names[-1]] = forms.ChoiceField(
                 label=choices[choice_id]["text"],
                 choices=ranks,
                 required=False,
-                initial=str(given.index(choice_id) + 1) if choice_id in given else "",
+                initial=initials[index],
             )
         return names
 
@@ -439,8 +440,61 @@ def written_hint(snapshot: dict) -> str:
     return ""
 
 
-def _shape(question: QuestionFields) -> list[str] | None:
-    snapshot = json.dumps(question.snapshot, sort_keys=True)
+class AttemptDisplay:
+    """An open attempt's questions as a GET draws them, with the saved answers filled in, and no form built.
+
+    Every question with inputs is drawn from its kept shape (see `_shape`) and the values `field_values`
+    reads from the slot's response, which is exactly what an unbound `AttemptForm` draws; a question whose
+    snapshot holds a NUL is drawn in full through a form of its own. Answers sent back with errors are
+    redisplayed by the bound `AttemptForm` instead.
+    """
+
+    def __init__(self, slots: list[AttemptQuestion]):
+        self.slots = slots
+
+    def non_field_errors(self) -> list:
+        return []
+
+    @property
+    def questions(self) -> list[QuestionFields]:
+        questions = []
+        for slot in self.slots:
+            snapshot = slot.snapshot
+            question = QuestionFields(position=slot.position, snapshot=snapshot, fields=[])
+            if snapshot["qtype"] != QuestionType.DESCRIPTION:
+                question.shape = _shape(question, getattr(slot, "snapshot_json", None))
+                if question.shape is None:
+                    form = AttemptForm(slots=[slot])
+                    question.fields = [form[name] for name in form._names[slot.position]]
+                else:
+                    question.values = field_values(snapshot, slot.response)
+            questions.append(question)
+        return questions
+
+
+def field_values(snapshot: dict, response: dict | None) -> list:
+    """The values of a question's fields for a saved response, as its unbound fields give them: a chosen
+    position (or a list of them), a typed text, or a rank; one per matching or ordering row."""
+    response = response or {}
+    qtype, order = snapshot["qtype"], snapshot["order"]
+    if qtype in {QuestionType.SINGLE, QuestionType.TRUE_FALSE}:
+        return [_index(order, response.get("choice"))]
+    if qtype == QuestionType.MULTIPLE:
+        return [[_index(order, choice_id) for choice_id in response.get("choices", [])]]
+    if qtype in {QuestionType.SHORT, QuestionType.NUMERICAL, QuestionType.WRITTEN}:
+        return [response.get("text", "")]
+    if qtype == QuestionType.DESCRIPTION:
+        return []
+    if qtype == QuestionType.MATCHING:
+        pairs = response.get("pairs", {})
+        return [_index(snapshot["match_order"], pairs.get(str(choice_id))) for choice_id in order]
+    given = response.get("order", [])
+    return [str(given.index(choice_id) + 1) if choice_id in given else "" for choice_id in order]
+
+
+def _shape(question: QuestionFields, snapshot_json: str | None = None) -> list[str] | None:
+    """The question's kept shape, by position, snapshot (as JSON) and language; drawn and kept if missing."""
+    snapshot = json.dumps(question.snapshot, sort_keys=True) if snapshot_json is None else snapshot_json
     if "\\u0000" in snapshot:
         return None  # a NUL in the text would read as a marker: drawn in full
     key = (question.position, snapshot, get_language())
@@ -449,7 +503,11 @@ def _shape(question: QuestionFields) -> list[str] | None:
         if shape is not None:
             _SHAPES.move_to_end(key)
             return shape
-    shape = QuestionFields.shape_of(question.fields)
+    fields = question.fields
+    if not fields:  # drawn without a form: the shape comes from an unbound form of this question alone
+        form = AttemptForm(slots=[AttemptQuestion(position=question.position, snapshot=question.snapshot)])
+        fields = [form[name] for name in form._names[question.position]]
+    shape = QuestionFields.shape_of(fields)
     with _shapes_lock:
         _SHAPES[key] = shape
         while len(_SHAPES) > _SHAPES_SIZE:
