@@ -2,12 +2,14 @@ import dataclasses
 import functools
 import json
 import threading
+import types
 from collections import OrderedDict
 from dataclasses import dataclass
 
 from django import forms
 from django.forms.utils import flatatt
 from django.template.defaultfilters import linebreaksbr
+from django.template.loader import render_to_string
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -200,21 +202,7 @@ class QuestionFields:
         if self.shape is None:
             return mark_safe("\n".join(answer_field(bound).html() for bound in self.fields))
         values = self.values if self.values is not None else [bound.value() for bound in self.fields]
-        chosen = [
-            {str(item) for item in value} if isinstance(value, list | tuple) else {str(value or "")} for value in values
-        ]
-        out = []
-        for index, piece in enumerate(self.shape):
-            if index % 2 == 0:
-                out.append(piece)
-            elif piece[0] == "v":
-                value = values[int(piece[1:])]
-                out.append(conditional_escape("" if value is None else str(value)))
-            else:
-                field, key = piece[1:].split(":", 1)
-                if key in chosen[int(field)]:
-                    out.append(CHECKED if piece[0] == "c" else SELECTED)
-        return mark_safe("".join(out))
+        return _fill(self.shape, values)
 
     @classmethod
     def shape_of(cls, fields: list[forms.BoundField]) -> list[str]:
@@ -232,6 +220,8 @@ def _text_html(qtype: str, text: str) -> str:
 # Shapes of the inputs of questions as snapshots have them, per process: (position, snapshot as JSON, language).
 _SHAPES: OrderedDict[tuple, list[str]] = OrderedDict()
 _SHAPES_SIZE = 2048
+# Shapes of questions' whole blocks on the attempt page, by the same keys (see _block).
+_BLOCKS: OrderedDict[tuple, list[str]] = OrderedDict()
 _shapes_lock = threading.Lock()
 
 
@@ -241,6 +231,9 @@ class AttemptForm(forms.Form):
     Field values are positions in this attempt's shuffled display order, never choice ids, so the
     page carries nothing that tells a right answer from a wrong one.
     """
+
+    # The page draws a form's questions one by one (an AttemptDisplay draws them at once).
+    questions_html = None
 
     def __init__(self, *args, slots: list[AttemptQuestion], **kwargs):
         super().__init__(*args, **kwargs)
@@ -455,6 +448,18 @@ class AttemptDisplay:
     def non_field_errors(self) -> list:
         return []
 
+    @functools.cached_property
+    def questions_html(self) -> str | None:
+        """Every question's block at once, its saved answers filled into the block's kept shape; None if one has
+        no shape (a NUL in its snapshot), and the page then draws `questions` one by one."""
+        out = []
+        for slot in self.slots:
+            block = _block(slot)
+            if block is None:
+                return None
+            out.append(_fill(block, field_values(slot.snapshot, slot.response)))
+        return mark_safe("".join(out))
+
     @property
     def questions(self) -> list[QuestionFields]:
         questions = []
@@ -492,17 +497,74 @@ def field_values(snapshot: dict, response: dict | None) -> list:
     return [str(given.index(choice_id) + 1) if choice_id in given else "" for choice_id in order]
 
 
+def _fill(shape: list[str], values: list) -> str:
+    """A shape's markup with its markers filled in: options chosen among `values` and texts typed, escaped."""
+    chosen = [
+        {str(item) for item in value} if isinstance(value, list | tuple) else {str(value or "")} for value in values
+    ]
+    out = []
+    for index, piece in enumerate(shape):
+        if index % 2 == 0:
+            out.append(piece)
+        elif piece[0] == "v":
+            value = values[int(piece[1:])]
+            out.append(conditional_escape("" if value is None else str(value)))
+        else:
+            field, key = piece[1:].split(":", 1)
+            if key in chosen[int(field)]:
+                out.append(CHECKED if piece[0] == "c" else SELECTED)
+    return mark_safe("".join(out))
+
+
+def _kept(store: OrderedDict, key: tuple, build):
+    """The value kept per process under `key` in `store`, built and kept (the oldest dropped) if missing."""
+    with _shapes_lock:
+        value = store.get(key)
+        if value is not None:
+            store.move_to_end(key)
+            return value
+    value = build()
+    with _shapes_lock:
+        store[key] = value
+        while len(store) > _SHAPES_SIZE:
+            store.popitem(last=False)
+    return value
+
+
+def _block(slot: AttemptQuestion) -> list[str] | None:
+    """The shape of a question's whole block on the attempt page (quizzes/_attempt_question.html, its inputs
+    left as markers), kept per process by position, snapshot and language; None for a NUL in the snapshot."""
+    snapshot = json.dumps(slot.snapshot, sort_keys=True)
+    if "\\u0000" in snapshot:
+        return None
+
+    def build():
+        question = QuestionFields(position=slot.position, snapshot=slot.snapshot, fields=[])
+        inputs = ""
+        if slot.snapshot["qtype"] != QuestionType.DESCRIPTION:
+            inputs = MARK.join(_shape(question, snapshot))
+        drawn = types.SimpleNamespace(
+            position=slot.position, snapshot=slot.snapshot, text_html=question.text_html, inputs_html=mark_safe(inputs)
+        )
+        return render_to_string("quizzes/_attempt_question.html", {"question": drawn}).split(MARK)
+
+    return _kept(_BLOCKS, (slot.position, snapshot, get_language()), build)
+
+
 def _shape(question: QuestionFields, snapshot_json: str | None = None) -> list[str] | None:
     """The question's kept shape, by position, snapshot (as JSON) and language; drawn and kept if missing."""
     snapshot = json.dumps(question.snapshot, sort_keys=True) if snapshot_json is None else snapshot_json
     if "\\u0000" in snapshot:
         return None  # a NUL in the text would read as a marker: drawn in full
-    key = (question.position, snapshot, get_language())
-    with _shapes_lock:
-        shape = _SHAPES.get(key)
-        if shape is not None:
-            _SHAPES.move_to_end(key)
-            return shape
+
+    def build():
+        fields = question.fields
+        if not fields:  # drawn without a form: the shape comes from an unbound form of this question alone
+            form = AttemptForm(slots=[AttemptQuestion(position=question.position, snapshot=question.snapshot)])
+            fields = [form[name] for name in form._names[question.position]]
+        return QuestionFields.shape_of(fields)
+
+    return _kept(_SHAPES, (question.position, snapshot, get_language()), build)
     fields = question.fields
     if not fields:  # drawn without a form: the shape comes from an unbound form of this question alone
         form = AttemptForm(slots=[AttemptQuestion(position=question.position, snapshot=question.snapshot)])
