@@ -467,7 +467,7 @@ class AttemptDisplay:
             snapshot = slot.snapshot
             question = QuestionFields(position=slot.position, snapshot=snapshot, fields=[])
             if snapshot["qtype"] != QuestionType.DESCRIPTION:
-                question.shape = _shape(question, getattr(slot, "snapshot_json", None))
+                question.shape = _shape(question)
                 if question.shape is None:
                     form = AttemptForm(slots=[slot])
                     question.fields = [form[name] for name in form._names[slot.position]]
@@ -565,16 +565,6 @@ def _shape(question: QuestionFields, snapshot_json: str | None = None) -> list[s
         return QuestionFields.shape_of(fields)
 
     return _kept(_SHAPES, (question.position, snapshot, get_language()), build)
-    fields = question.fields
-    if not fields:  # drawn without a form: the shape comes from an unbound form of this question alone
-        form = AttemptForm(slots=[AttemptQuestion(position=question.position, snapshot=question.snapshot)])
-        fields = [form[name] for name in form._names[question.position]]
-    shape = QuestionFields.shape_of(fields)
-    with _shapes_lock:
-        _SHAPES[key] = shape
-        while len(_SHAPES) > _SHAPES_SIZE:
-            _SHAPES.popitem(last=False)
-    return shape
 
 
 def _index(order: list[int], choice_id: int | None) -> str:
