@@ -187,7 +187,7 @@ class QuestionFields:
     # The inputs' markup split at the markers of their state (which options are chosen, what is typed): even
     # items are markup, odd ones markers. Kept per process for an unbound form (see AttemptForm.questions).
     shape: list[str] | None = None
-    # The fields' values when drawn without a form (see attempt_questions): as the unbound fields would give them.
+    # The fields' values when drawn without a form (see AttemptDisplay), as the unbound fields would give them.
     values: list | None = None
 
     @property
@@ -462,6 +462,7 @@ class AttemptDisplay:
 
     @property
     def questions(self) -> list[QuestionFields]:
+        """The questions one by one, as `AttemptForm.questions` gives them (the page's way when one has no block)."""
         questions = []
         for slot in self.slots:
             snapshot = slot.snapshot
