@@ -32,7 +32,7 @@ from lessons.forms import LessonSearchForm
 from lessons.models import EnrolmentPolicy, LessonProgress, LessonStatus
 from lessons.selectors import LessonPage, course_get, course_glossary, lesson_search
 from quizzes import selectors as quiz_selectors
-from quizzes.forms import AttemptForm
+from quizzes.forms import AttemptDisplay, AttemptForm
 from quizzes.models import AttemptQuestion, Question, ReviewShown
 from quizzes.services import AttemptClosed, QuizError, snapshot_question
 
@@ -309,6 +309,10 @@ def attempt_detail(request, course_slug, attempt_id):
         form = AttemptForm(QueryDict(kept), slots=slots)
         form.is_valid()
         return render(request, "quizzes/attempt_form.html", {"course": course, "attempt": attempt, "form": form})
+    if request.method != "POST":
+        # The saved answers drawn into the inputs' kept shapes, without building a form (only a POST needs one).
+        display = AttemptDisplay(slots)
+        return render(request, "quizzes/attempt_form.html", {"course": course, "attempt": attempt, "form": display})
     form = AttemptForm(request.POST or None, slots=slots)
     if request.method == "POST":
         if not form.is_valid():

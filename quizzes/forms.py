@@ -2,12 +2,14 @@ import dataclasses
 import functools
 import json
 import threading
+import types
 from collections import OrderedDict
 from dataclasses import dataclass
 
 from django import forms
 from django.forms.utils import flatatt
 from django.template.defaultfilters import linebreaksbr
+from django.template.loader import render_to_string
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -185,6 +187,8 @@ class QuestionFields:
     # The inputs' markup split at the markers of their state (which options are chosen, what is typed): even
     # items are markup, odd ones markers. Kept per process for an unbound form (see AttemptForm.questions).
     shape: list[str] | None = None
+    # The fields' values when drawn without a form (see AttemptDisplay), as the unbound fields would give them.
+    values: list | None = None
 
     @property
     def text_html(self) -> str:
@@ -197,22 +201,8 @@ class QuestionFields:
         """The question's inputs as the page draws them."""
         if self.shape is None:
             return mark_safe("\n".join(answer_field(bound).html() for bound in self.fields))
-        values = [bound.value() for bound in self.fields]
-        chosen = [
-            {str(item) for item in value} if isinstance(value, list | tuple) else {str(value or "")} for value in values
-        ]
-        out = []
-        for index, piece in enumerate(self.shape):
-            if index % 2 == 0:
-                out.append(piece)
-            elif piece[0] == "v":
-                value = values[int(piece[1:])]
-                out.append(conditional_escape("" if value is None else str(value)))
-            else:
-                field, key = piece[1:].split(":", 1)
-                if key in chosen[int(field)]:
-                    out.append(CHECKED if piece[0] == "c" else SELECTED)
-        return mark_safe("".join(out))
+        values = self.values if self.values is not None else [bound.value() for bound in self.fields]
+        return _fill(self.shape, values)
 
     @classmethod
     def shape_of(cls, fields: list[forms.BoundField]) -> list[str]:
@@ -230,6 +220,8 @@ def _text_html(qtype: str, text: str) -> str:
 # Shapes of the inputs of questions as snapshots have them, per process: (position, snapshot as JSON, language).
 _SHAPES: OrderedDict[tuple, list[str]] = OrderedDict()
 _SHAPES_SIZE = 2048
+# Shapes of questions' whole blocks on the attempt page, by the same keys (see _block).
+_BLOCKS: OrderedDict[tuple, list[str]] = OrderedDict()
 _shapes_lock = threading.Lock()
 
 
@@ -240,6 +232,9 @@ class AttemptForm(forms.Form):
     page carries nothing that tells a right answer from a wrong one.
     """
 
+    # The page draws a form's questions one by one (an AttemptDisplay draws them at once).
+    questions_html = None
+
     def __init__(self, *args, slots: list[AttemptQuestion], **kwargs):
         super().__init__(*args, **kwargs)
         self.slots = slots
@@ -248,7 +243,8 @@ class AttemptForm(forms.Form):
             self._names[slot.position] = self._add_fields(slot)
 
     def _add_fields(self, slot: AttemptQuestion) -> list[str]:
-        snapshot, response = slot.snapshot, slot.response or {}
+        snapshot = slot.snapshot
+        initials = field_values(snapshot, slot.response)
         choices = {choice["id"]: choice for choice in snapshot["choices"]}
         order = snapshot["order"]
         name = f"q{slot.position}"
@@ -260,7 +256,7 @@ class AttemptForm(forms.Form):
                 choices=options,
                 widget=forms.RadioSelect,
                 required=False,
-                initial=_index(order, response.get("choice")),
+                initial=initials[0],
             )
             return [name]
         if qtype == QuestionType.MULTIPLE:
@@ -269,7 +265,7 @@ class AttemptForm(forms.Form):
                 choices=options,
                 required=False,
                 widget=forms.CheckboxSelectMultiple,
-                initial=[_index(order, choice_id) for choice_id in response.get("choices", [])],
+                initial=initials[0],
             )
             return [name]
         if qtype in {QuestionType.SHORT, QuestionType.NUMERICAL}:
@@ -277,7 +273,7 @@ class AttemptForm(forms.Form):
                 label=_("Your answer (a number)") if qtype == QuestionType.NUMERICAL else _("Your answer"),
                 max_length=MAX_SHORT_ANSWER,
                 required=False,
-                initial=response.get("text", ""),
+                initial=initials[0],
             )
             return [name]
         if qtype == QuestionType.DESCRIPTION:
@@ -288,7 +284,7 @@ class AttemptForm(forms.Form):
                 max_length=MAX_WRITTEN_ANSWER,
                 required=False,
                 strip=False,
-                initial=response.get("text", ""),
+                initial=initials[0],
                 help_text=written_hint(snapshot),
                 widget=forms.Textarea(
                     attrs={
@@ -304,25 +300,23 @@ class AttemptForm(forms.Form):
         if qtype == QuestionType.MATCHING:
             match_order = snapshot["match_order"]
             match_options = [CHOOSE] + [(str(i), choices[cid]["match"]) for i, cid in enumerate(match_order)]
-            pairs = response.get("pairs", {})
             for index, choice_id in enumerate(order):
                 names.append(f"{name}_{index}")
                 self.fields[names[-1]] = forms.ChoiceField(
                     label=choices[choice_id]["text"],
                     choices=match_options,
                     required=False,
-                    initial=_index(match_order, pairs.get(str(choice_id))),
+                    initial=initials[index],
                 )
             return names
         ranks = [CHOOSE] + [(str(rank), str(rank)) for rank in range(1, len(order) + 1)]
-        given = response.get("order", [])
         for index, choice_id in enumerate(order):
             names.append(f"{name}_{index}")
             self.fields[names[-1]] = forms.ChoiceField(
                 label=choices[choice_id]["text"],
                 choices=ranks,
                 required=False,
-                initial=str(given.index(choice_id) + 1) if choice_id in given else "",
+                initial=initials[index],
             )
         return names
 
@@ -439,22 +433,139 @@ def written_hint(snapshot: dict) -> str:
     return ""
 
 
-def _shape(question: QuestionFields) -> list[str] | None:
-    snapshot = json.dumps(question.snapshot, sort_keys=True)
+class AttemptDisplay:
+    """An open attempt's questions as a GET draws them, with the saved answers filled in, and no form built.
+
+    Every question with inputs is drawn from its kept shape (see `_shape`) and the values `field_values`
+    reads from the slot's response, which is exactly what an unbound `AttemptForm` draws; a question whose
+    snapshot holds a NUL is drawn in full through a form of its own. Answers sent back with errors are
+    redisplayed by the bound `AttemptForm` instead.
+    """
+
+    def __init__(self, slots: list[AttemptQuestion]):
+        self.slots = slots
+
+    def non_field_errors(self) -> list:
+        return []
+
+    @functools.cached_property
+    def questions_html(self) -> str | None:
+        """Every question's block at once, its saved answers filled into the block's kept shape; None if one has
+        no shape (a NUL in its snapshot), and the page then draws `questions` one by one."""
+        out = []
+        for slot in self.slots:
+            block = _block(slot)
+            if block is None:
+                return None
+            out.append(_fill(block, field_values(slot.snapshot, slot.response)))
+        return mark_safe("".join(out))
+
+    @property
+    def questions(self) -> list[QuestionFields]:
+        """The questions one by one, as `AttemptForm.questions` gives them (the page's way when one has no block)."""
+        questions = []
+        for slot in self.slots:
+            snapshot = slot.snapshot
+            question = QuestionFields(position=slot.position, snapshot=snapshot, fields=[])
+            if snapshot["qtype"] != QuestionType.DESCRIPTION:
+                question.shape = _shape(question)
+                if question.shape is None:
+                    form = AttemptForm(slots=[slot])
+                    question.fields = [form[name] for name in form._names[slot.position]]
+                else:
+                    question.values = field_values(snapshot, slot.response)
+            questions.append(question)
+        return questions
+
+
+def field_values(snapshot: dict, response: dict | None) -> list:
+    """The values of a question's fields for a saved response, as its unbound fields give them: a chosen
+    position (or a list of them), a typed text, or a rank; one per matching or ordering row."""
+    response = response or {}
+    qtype, order = snapshot["qtype"], snapshot["order"]
+    if qtype in {QuestionType.SINGLE, QuestionType.TRUE_FALSE}:
+        return [_index(order, response.get("choice"))]
+    if qtype == QuestionType.MULTIPLE:
+        return [[_index(order, choice_id) for choice_id in response.get("choices", [])]]
+    if qtype in {QuestionType.SHORT, QuestionType.NUMERICAL, QuestionType.WRITTEN}:
+        return [response.get("text", "")]
+    if qtype == QuestionType.DESCRIPTION:
+        return []
+    if qtype == QuestionType.MATCHING:
+        pairs = response.get("pairs", {})
+        return [_index(snapshot["match_order"], pairs.get(str(choice_id))) for choice_id in order]
+    given = response.get("order", [])
+    return [str(given.index(choice_id) + 1) if choice_id in given else "" for choice_id in order]
+
+
+def _fill(shape: list[str], values: list) -> str:
+    """A shape's markup with its markers filled in: options chosen among `values` and texts typed, escaped."""
+    chosen = [
+        {str(item) for item in value} if isinstance(value, list | tuple) else {str(value or "")} for value in values
+    ]
+    out = []
+    for index, piece in enumerate(shape):
+        if index % 2 == 0:
+            out.append(piece)
+        elif piece[0] == "v":
+            value = values[int(piece[1:])]
+            out.append(conditional_escape("" if value is None else str(value)))
+        else:
+            field, key = piece[1:].split(":", 1)
+            if key in chosen[int(field)]:
+                out.append(CHECKED if piece[0] == "c" else SELECTED)
+    return mark_safe("".join(out))
+
+
+def _kept(store: OrderedDict, key: tuple, build):
+    """The value kept per process under `key` in `store`, built and kept (the oldest dropped) if missing."""
+    with _shapes_lock:
+        value = store.get(key)
+        if value is not None:
+            store.move_to_end(key)
+            return value
+    value = build()
+    with _shapes_lock:
+        store[key] = value
+        while len(store) > _SHAPES_SIZE:
+            store.popitem(last=False)
+    return value
+
+
+def _block(slot: AttemptQuestion) -> list[str] | None:
+    """The shape of a question's whole block on the attempt page (quizzes/_attempt_question.html, its inputs
+    left as markers), kept per process by position, snapshot and language; None for a NUL in the snapshot."""
+    snapshot = json.dumps(slot.snapshot, sort_keys=True)
+    if "\\u0000" in snapshot:
+        return None
+
+    def build():
+        question = QuestionFields(position=slot.position, snapshot=slot.snapshot, fields=[])
+        inputs = ""
+        if slot.snapshot["qtype"] != QuestionType.DESCRIPTION:
+            inputs = MARK.join(_shape(question, snapshot))
+        drawn = types.SimpleNamespace(
+            position=slot.position, snapshot=slot.snapshot, text_html=question.text_html, inputs_html=mark_safe(inputs)
+        )
+        return render_to_string("quizzes/_attempt_question.html", {"question": drawn}).split(MARK)
+
+    return _kept(_BLOCKS, (slot.position, snapshot, get_language()), build)
+
+
+def _shape(question: QuestionFields, snapshot_json: str | None = None) -> list[str] | None:
+    """The question's kept shape, by position, snapshot (as JSON) and language; drawn and kept if missing."""
+    snapshot = json.dumps(question.snapshot, sort_keys=True) if snapshot_json is None else snapshot_json
     if "\\u0000" in snapshot:
         return None  # a NUL in the text would read as a marker: drawn in full
-    key = (question.position, snapshot, get_language())
-    with _shapes_lock:
-        shape = _SHAPES.get(key)
-        if shape is not None:
-            _SHAPES.move_to_end(key)
-            return shape
-    shape = QuestionFields.shape_of(question.fields)
-    with _shapes_lock:
-        _SHAPES[key] = shape
-        while len(_SHAPES) > _SHAPES_SIZE:
-            _SHAPES.popitem(last=False)
-    return shape
+
+    def build():
+        fields = question.fields
+        if not fields:  # drawn without a form: the shape comes from an unbound form of this question alone
+            form = AttemptForm(slots=[AttemptQuestion(position=question.position, snapshot=question.snapshot)])
+            fields = [form[name] for name in form._names[question.position]]
+        return QuestionFields.shape_of(fields)
+
+    return _kept(_SHAPES, (question.position, snapshot, get_language()), build)
 
 
 def _index(order: list[int], choice_id: int | None) -> str:

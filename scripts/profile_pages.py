@@ -151,6 +151,8 @@ def profile(client, path: str, n: int, sort: str, top: int) -> None:
     profiler.disable()
     out = io.StringIO()
     pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(sort).print_stats(top)
+    if os.environ.get("PROFILE_CALLERS"):
+        pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(sort).print_callers(os.environ["PROFILE_CALLERS"])
     print(out.getvalue())
 
 

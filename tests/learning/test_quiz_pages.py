@@ -149,6 +149,24 @@ def test_saving_keeps_answers_across_a_reload(student_client, quiz):
     assert Attempt.objects.get(pk=attempt.pk).is_open
 
 
+def test_a_save_shows_at_once_and_never_on_another_students_page(student_client, quiz):
+    """The attempt page draws the saved answers into input shapes kept per process: each save shows on the next
+    load, and another student's page of the same quiz (drawn from the same shapes) shows none of them."""
+    attempt = start(student_client, quiz)
+    short = next(f"q{slot.position}" for slot in attempt.slots.all() if slot.snapshot["qtype"] == "short")
+    other = UserFactory()
+    other_attempt = attempt_start(user=other, quiz=quiz)
+    for typed in ("First draft & <notes>", "Second draft"):
+        student_client.post(attempt.get_absolute_url(), {**form_values(attempt), short: typed, "save": ""})
+        html = student_client.get(attempt.get_absolute_url()).text
+        assert f'value="{typed.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")}"' in html
+    assert "First draft" not in html
+    student_client.force_login(other)
+    html = student_client.get(other_attempt.get_absolute_url()).text
+    questions = html[html.index('id="attempt-form"') : html.index("</form>")]
+    assert "draft" not in questions and " checked" not in questions and " selected" not in questions
+
+
 def test_submit_with_unanswered_questions_asks_first(student_client, quiz):
     """Submitting with blanks saves the answers and asks for confirmation before grading."""
     attempt = start(student_client, quiz)

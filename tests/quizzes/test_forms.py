@@ -1,6 +1,8 @@
 """The attempt form for the types imported from Moodle: numerical answers, descriptions, matching extras."""
 
-from quizzes.forms import AttemptForm, answer_field
+from django.template.loader import render_to_string
+
+from quizzes.forms import AttemptDisplay, AttemptForm, answer_field
 from quizzes.models import AttemptQuestion
 
 
@@ -109,6 +111,45 @@ def test_inputs_drawn_from_a_kept_shape_are_the_inputs_drawn_in_full():
     drawn = "".join(question.inputs_html for question in AttemptForm(slots=every_kind_of_slot(ANSWERS)).questions)
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more" in drawn and "<script>" not in drawn
     assert 'value="1"  id="id_q1_1" checked>' in drawn and "\x00" not in drawn
+
+
+def test_an_attempt_drawn_without_a_form_is_the_form_drawn_in_full():
+    """A GET draws the saved answers into the kept shapes without building a form: the questions' markup is what
+    an unbound form draws in full, for no answers, answers of every type and other answers in turn, with shapes
+    kept from the first (so one student's answers never show in another's page)."""
+    for responses in ({}, ANSWERS, {1: {"choice": 2}, 5: {"text": "other"}}, {}):
+        drawn = AttemptDisplay(every_kind_of_slot(responses)).questions
+        full = AttemptForm(slots=every_kind_of_slot(responses)).questions
+        assert [q.position for q in drawn] == [q.position for q in full]
+        for shown, question in zip(drawn, full, strict=True):
+            assert shown.snapshot == question.snapshot and shown.text_html == question.text_html
+            assert shown.inputs_html == "\n".join(answer_field(bound).html() for bound in question.fields)
+    assert "other" not in "".join(q.inputs_html for q in AttemptDisplay(every_kind_of_slot(ANSWERS)).questions)
+    assert not AttemptDisplay([]).non_field_errors()
+
+
+def test_questions_drawn_at_once_are_the_questions_drawn_one_by_one():
+    """A GET draws every question's block at once from block shapes kept per process: the markup is what the page
+    draws question by question from an unbound form, for each set of answers in turn (one student's answers never
+    show in the next page), with the text escaped; a NUL in a snapshot leaves the page to draw them one by one."""
+    for responses in ({}, ANSWERS, {1: {"choice": 2}, 5: {"text": "other"}}, {}):
+        questions = AttemptForm(slots=every_kind_of_slot(responses)).questions
+        one_by_one = "".join(render_to_string("quizzes/_attempt_question.html", {"question": q}) for q in questions)
+        assert AttemptDisplay(every_kind_of_slot(responses)).questions_html == one_by_one
+    drawn = AttemptDisplay(every_kind_of_slot(ANSWERS)).questions_html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more" in drawn and "<script>" not in drawn
+    assert '<legend class="card-header h5 mb-0">Question 4</legend>' in drawn and "\x00" not in drawn
+    assert AttemptDisplay([slot(1, "single", [choice(1, "a\x00b"), choice(2, "c")])]).questions_html is None
+    assert AttemptForm(slots=[]).questions_html is None
+
+
+def test_an_attempt_drawn_without_a_form_draws_a_nul_in_full():
+    """A question whose snapshot holds a NUL has no kept shape: it is drawn in full, with its saved answer."""
+    item = slot(1, "single", [choice(1, "a\x00b"), choice(2, "c")])
+    item.response = {"choice": 2}
+    (question,) = AttemptDisplay([item]).questions
+    assert question.shape is None and "a\x00b" in question.inputs_html
+    assert 'id="id_q1_1" checked>' in question.inputs_html
 
 
 def test_a_nul_in_a_snapshot_is_drawn_in_full():
