@@ -223,7 +223,7 @@ def _quiz_state(quiz: Quiz) -> dict:
     return state
 
 
-def _desired_quiz_state(title: str, settings: dict, kind: str) -> dict:
+def desired_quiz_state(title: str, settings: dict, kind: str) -> dict:
     defaults = Quiz()
     for part, when in REVIEW_DEFAULTS[kind].items():
         setattr(defaults, f"review_{part}", when)
@@ -277,19 +277,19 @@ def quizzes_load(*, course, data: QuizzesData, lessons: dict, force: bool, repor
     for lesson_slug in data.questions:
         lesson = lessons[lesson_slug]
         slug = f"{lesson_slug}-quiz"
-        _load_quiz(
+        load_quiz(
             quizzes.get(slug) or Quiz(course=course, lesson=lesson, slug=slug, kind=Quiz.Kind.LESSON),
             exists=slug in quizzes,
-            desired=_desired_quiz_state(f"Quiz: {lesson.title}", data.defaults, Quiz.Kind.LESSON),
+            desired=desired_quiz_state(f"Quiz: {lesson.title}", data.defaults, Quiz.Kind.LESSON),
             force=force,
             report=report,
         )
     if data.final_exam:
         slug = data.final_exam.get("slug", "final-exam")
-        _load_quiz(
+        load_quiz(
             quizzes.get(slug) or Quiz(course=course, slug=slug, kind=Quiz.Kind.FINAL),
             exists=slug in quizzes,
-            desired=_desired_quiz_state(data.final_exam.get("title", "Final exam"), data.final_exam, Quiz.Kind.FINAL),
+            desired=desired_quiz_state(data.final_exam.get("title", "Final exam"), data.final_exam, Quiz.Kind.FINAL),
             force=force,
             report=report,
         )
@@ -318,7 +318,7 @@ def quizzes_load(*, course, data: QuizzesData, lessons: dict, force: bool, repor
         )
 
 
-def _load_quiz(quiz: Quiz, *, exists: bool, desired: dict, force: bool, report: LoadReport):
+def load_quiz(quiz: Quiz, *, exists: bool, desired: dict, force: bool, report: LoadReport):
     def apply(instance):
         for name, value in desired.items():
             setattr(instance, name, value)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from courseware.content import ContentError, CourseData
-from courseware.quiz_loading import CONTENT_KEY, _desired_quiz_state, _load_quiz
+from courseware.quiz_loading import CONTENT_KEY, desired_quiz_state, load_quiz
 from courseware.sync import LoadReport, sync_row
 from lessons.markdown import extract_sections, render_markdown
 from quizzes.models import Question, QuestionLevel, QuestionType, Quiz, RubricCriterion, RubricLevel
@@ -298,10 +298,10 @@ def tasks_load(*, course, tasks: list[TaskData], modules: dict, lessons: dict, f
             "shuffle_questions": False,
             "shuffle_choices": False,
         }
-        _load_quiz(
+        load_quiz(
             quizzes.get(slug) or Quiz(course=course, module=module, slug=slug, kind=Quiz.Kind.TASK),
             exists=slug in quizzes,
-            desired=_desired_quiz_state(task.title, settings, Quiz.Kind.TASK),
+            desired=desired_quiz_state(task.title, settings, Quiz.Kind.TASK),
             force=force,
             report=report,
         )
