@@ -22,6 +22,8 @@ from learning.models import Enrolment, Review, ReviewCard
 from lessons.caching import CACHE_SECONDS, versions
 from lessons.models import Course, EnrolmentPolicy, KeyTerm, Lesson, LessonProgress, LessonStatus, Module
 from lessons.selectors import LessonStatusMixin
+from quizzes import selectors as quiz_selectors
+from quizzes.forms import AttemptDisplay
 from quizzes.models import Attempt, AttemptQuestion, Question, Quiz
 from quizzes.selectors import QuizResult
 
@@ -220,6 +222,47 @@ def lesson_detail(*, view: CourseView, lesson: Lesson) -> LessonDetail:
         )
 
     return _cached(f"lesson-detail:{lesson.pk}:{view.course_version}", build)
+
+
+@dataclass(frozen=True)
+class AttemptFormCopy:
+    """What an open attempt's form page draws: the attempt's row (no slots, no quiz) and its questions drawn with
+    the answers saved so far. Kept per attempt and progress version; shared, so never changed."""
+
+    attempt: Attempt
+    questions_html: str
+
+
+def _attempt_form_key(view: CourseView, user, attempt_id: int) -> str:
+    return f"attempt-form:{attempt_id}:{user.pk}:{view.progress_version}"
+
+
+def attempt_for_form(*, view: CourseView, user, attempt_id: int) -> tuple[Attempt, str | None]:
+    """The student's own attempt in this course (404 for anyone else's) and, while it is open, its questions drawn
+    with the saved answers (None once it is closed, or when a question has no kept shape: the caller draws it).
+
+    An open attempt's drawing is kept per attempt and progress version: every write to an attempt bumps its
+    student's progress version (a submit, a close or a mark saves the attempt, see quizzes/signals.py; a saved
+    answer bumps it in `quizzes.services`), so a reload reads no attempt and no slot, and never shows answers
+    older than the last save. The attempt comes back with its slots when read, without them when kept.
+    """
+    quizzes = {quiz.pk: quiz for quiz in view.structure.quizzes}
+    store = caches["versioned"]
+    key = _attempt_form_key(view, user, attempt_id)
+    kept = store.get(key)
+    if kept is None or kept.attempt.quiz_id not in quizzes:
+        attempt = quiz_selectors.attempt_get(course=view.course, attempt_id=attempt_id, user=user, quizzes=quizzes)
+        if not attempt.is_open:
+            return attempt, None
+        questions_html = AttemptDisplay(list(attempt.slots.all())).questions_html
+        if questions_html is not None:
+            names = [field.attname for field in Attempt._meta.concrete_fields]
+            row = Attempt.from_db(attempt._state.db, names, [getattr(attempt, name) for name in names])
+            store.set(key, AttemptFormCopy(attempt=row, questions_html=questions_html), CACHE_SECONDS)
+        return attempt, questions_html
+    attempt = copy.copy(kept.attempt)
+    attempt.quiz = quizzes[attempt.quiz_id]
+    return attempt, kept.questions_html
 
 
 @dataclass

@@ -281,7 +281,12 @@ def attempt_detail(request, course_slug, attempt_id):
     view, _standing = _open_course(request, course_slug, standing_needed=False)
     course = view.course
     quizzes = {quiz.pk: quiz for quiz in view.structure.quizzes}
-    attempt = quiz_selectors.attempt_get(course=course, attempt_id=attempt_id, user=request.user, quizzes=quizzes)
+    questions_html = None
+    if request.method == "GET" and PENDING_ANSWERS not in request.session:
+        # Drawn with the saved answers, or kept so since the student's last change (then no query).
+        attempt, questions_html = selectors.attempt_for_form(view=view, user=request.user, attempt_id=attempt_id)
+    else:
+        attempt = quiz_selectors.attempt_get(course=course, attempt_id=attempt_id, user=request.user, quizzes=quizzes)
     autosave = request.method == "POST" and request.headers.get("X-Autosave") == "1"
     if attempt.is_open and services.attempt_close_if_overdue(attempt=attempt):
         if autosave:
@@ -296,6 +301,9 @@ def attempt_detail(request, course_slug, attempt_id):
             return redirect(attempt)
         return _result(request, course, attempt)
 
+    if questions_html is not None:
+        display = AttemptDisplay(slots=None, questions_html=questions_html)
+        return render(request, "quizzes/attempt_form.html", {"course": course, "attempt": attempt, "form": display})
     slots = list(attempt.slots.all())
     kept = request.session.pop(PENDING_ANSWERS, {}).get(str(attempt.pk)) if request.method == "GET" else None
     if kept:

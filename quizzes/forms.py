@@ -442,8 +442,11 @@ class AttemptDisplay:
     redisplayed by the bound `AttemptForm` instead.
     """
 
-    def __init__(self, slots: list[AttemptQuestion]):
+    def __init__(self, slots: list[AttemptQuestion] | None, *, questions_html: str | None = None):
         self.slots = slots
+        if questions_html is not None:
+            # Drawn before from the same slots and answers (kept per progress version: learning.selectors).
+            self.__dict__["questions_html"] = questions_html
 
     def non_field_errors(self) -> list:
         return []

@@ -12,6 +12,7 @@ from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lessons.caching import progress_changed
 from quizzes.grading import grade_response, is_hand_marked, is_marked, rubric_mark
 from quizzes.models import Attempt, AttemptQuestion, Question, QuestionType, Quiz
 
@@ -269,8 +270,10 @@ def _store_responses(attempt: Attempt, responses: dict[int, dict | None], *, wri
         if slot.response != response:
             slot.response = response
             changed.append(slot)
-    if write:
+    if write and changed:
         AttemptQuestion.objects.bulk_update(changed, ["response"])
+        # What the student's pages keep of the attempt (its drawn form) is read afresh; a bulk update sends no signal.
+        progress_changed(attempt.user_id)
     return bool(changed)
 
 

@@ -1,9 +1,11 @@
 """The student pages come from the cache, and every change shows at once: to the right student only."""
 
+import re
 from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -11,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from learning.models import Enrolment
-from learning.services import enrolment_remove, roster_enrol
+from learning.services import attempts_close_overdue, enrolment_remove, roster_enrol
 from lessons.models import LessonProgress, LessonStatus
 from quizzes.models import Attempt
 from tests.factories import LessonFactory, ModuleFactory, QuizFactory, UserFactory, make_question
@@ -254,3 +256,73 @@ def test_an_overdue_timed_attempt_is_closed_by_the_quiz_page(student_client, stu
     attempt.refresh_from_db()
     assert not attempt.is_open and attempt.closed_at_deadline
     assert "Continue your attempt" not in page and "<td>0.00%</td>" in page
+
+
+def typed(html: str, name: str) -> str | None:
+    """The value a text input of the attempt form shows."""
+    found = re.search(rf'<input type="text" name="{name}"[^>]*?value="([^"]*)"', html)
+    return found.group(1) if found else None
+
+
+def test_the_attempt_form_shows_an_answer_saved_in_another_tab_at_once(student, quiz):
+    """A reload draws the form kept since the student's last change; an answer saved anywhere (another tab, an
+    autosave) is a change, so the next reload shows it and never the older copy."""
+    one, two = logged_in(student), logged_in(student)
+    attempt = start(one, quiz)
+    url = attempt.get_absolute_url()
+    assert typed(one.get(url).text, "q4") == ""
+    assert typed(one.get(url).text, "q4") == ""
+    two.post(url, {"q4": "RCEP", "save": ""})
+    assert typed(one.get(url).text, "q4") == "RCEP"
+    two.post(url, {"q4": "APEC", "save": ""}, headers={"x-autosave": "1"})
+    assert typed(one.get(url).text, "q4") == "APEC"
+
+
+def test_an_attempt_submitted_in_another_tab_shows_its_result_not_the_kept_form(student, quiz):
+    one, two = logged_in(student), logged_in(student)
+    attempt = start(one, quiz)
+    url = attempt.get_absolute_url()
+    one.get(url)
+    assert "Submit for grading" in one.get(url).text
+    two.post(url, {**form_values(attempt), "submit": ""})
+    page = one.get(url).text
+    assert "Submit for grading" not in page and "100.00%" in page
+
+
+def test_another_student_never_gets_a_kept_attempt_form(student, quiz):
+    """The form kept for its owner is kept under their name: another student asking for the same attempt gets 404."""
+    sam, ana = logged_in(student), logged_in(UserFactory(username="ana"))
+    attempt = start(sam, quiz)
+    url = attempt.get_absolute_url()
+    sam.get(url)
+    assert sam.get(url).status_code == HTTPStatus.OK
+    assert ana.get(quiz.get_absolute_url()).status_code == HTTPStatus.OK  # enrolled: the course is open
+    assert ana.get(url).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_a_timed_attempt_kept_before_its_deadline_is_closed_when_the_form_is_opened_after_it(student_client, quiz):
+    """The kept form carries the attempt's deadline: opened after it, the attempt is graded from its saved answers
+    and the result shown, not the questions."""
+    quiz.time_limit_minutes = 1
+    quiz.save()
+    attempt = start(student_client, quiz)
+    url = attempt.get_absolute_url()
+    student_client.post(url, {"q4": "RCEP", "save": ""})
+    assert typed(student_client.get(url).text, "q4") == "RCEP"
+    with time_machine.travel(timezone.now() + timedelta(minutes=10)):
+        page = student_client.get(url).text
+    attempt.refresh_from_db()
+    assert not attempt.is_open and attempt.closed_at_deadline
+    assert "Time ran out" in page and "Submit for grading" not in page
+
+
+def test_an_attempt_closed_by_the_task_worker_shows_its_result(student_client, quiz):
+    """Overdue attempts closed in the background (not by a page) are a change to the student's attempts too."""
+    quiz.time_limit_minutes = 1
+    quiz.save()
+    attempt = start(student_client, quiz)
+    url = attempt.get_absolute_url()
+    student_client.get(url)
+    assert "Submit for grading" in student_client.get(url).text
+    assert attempts_close_overdue(now=timezone.now() + timedelta(minutes=10)) == 1
+    assert "Submit for grading" not in student_client.get(url).text

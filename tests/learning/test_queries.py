@@ -1,5 +1,7 @@
 """Pages run the same number of SQL queries whatever the course size."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -154,16 +156,21 @@ def test_submit_that_completes_the_course_query_count_is_pinned(student, quiz, d
 
 def test_attempt_form_and_autosave_query_counts_are_pinned(db_session_client, quiz, django_assert_num_queries):
     """Right after the start (which changed the student's standing, not their enrolment, kept per enrolment
-    version since the quiz page read it): session, user, the attempt with its slots in one query; the same
-    again while the student works. An autosave adds the attempt locked with its slots
-    (one query) and the answers written in one UPDATE, in a transaction (here a savepoint and its release, since
-    the test runs in one; in production BEGIN and COMMIT, which Django does not count)."""
+    version since the quiz page read it): session, user, the attempt with its slots in one query. A reload while
+    nothing changed draws the form kept since (session and user only). An autosave adds the attempt locked with
+    its slots (one query) and the answers written in one UPDATE, in a transaction (here a savepoint and its
+    release, since the test runs in one; in production BEGIN and COMMIT, which Django does not count); the form
+    after it reads the attempt again, with the answer just saved."""
     db_session_client.get(quiz.get_absolute_url())
     start = reverse("learning:start", kwargs={"course_slug": quiz.course.slug, "quiz_slug": quiz.slug})
     url = db_session_client.post(start)["Location"]
     with django_assert_num_queries(3):
         db_session_client.get(url)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         db_session_client.get(url)
     with django_assert_num_queries(7):
         db_session_client.post(url, {"q1": "0", "save": ""}, headers={"x-autosave": "1"})
+    with django_assert_num_queries(3):
+        page = db_session_client.get(url)
+    checked = re.findall(r'<input[^>]*name="q1"[^>]*value="0"[^>]*checked', page.text)
+    assert checked, "the answer saved by the autosave is not shown"
