@@ -1,4 +1,5 @@
-"""`{% url %}` with each address reversed once per process (a template builtin that replaces Django's tag).
+"""`{% url %}` with each address reversed once per process (a template builtin that replaces Django's tag), and
+`reverse_memo` for the models' `get_absolute_url` from the same memo.
 
 Every page draws a dozen links (the header, the course menu); reversing each costs tens of microseconds,
 as much as a third of a small page's template. An address depends only on the view name, its string and
@@ -49,6 +50,11 @@ def _reverse(view_name, args, kwargs, current_app, request) -> str:
             _MEMO.clear()
         _MEMO[key] = found
     return found
+
+
+def reverse_memo(view_name: str, **kwargs) -> str:
+    """`reverse(view_name, kwargs=kwargs)` from the same memo as the tag (models' `get_absolute_url`)."""
+    return _reverse(view_name, (), kwargs, None, None)
 
 
 def _forget(**kwargs):

@@ -180,8 +180,8 @@ def _enrolment_key(view: CourseView, user) -> str:
 
 
 def _standing_key(view: CourseView, user) -> str:
-    # "standing2": its attempts became rows (they were tuples), so a standing cached by older code is never read.
-    return f"standing2:{view.course.pk}:{user.pk}:{view.course_version}:{view.progress_version}"
+    # "standing3": a standing cached by older code (without `derived`) is never read.
+    return f"standing3:{view.course.pk}:{user.pk}:{view.course_version}:{view.progress_version}"
 
 
 def standing_and_enrolment_cached(*, view: CourseView, user) -> tuple["Standing | None", Enrolment | None]:
@@ -275,6 +275,12 @@ class Standing:
     mastery: "CourseMastery | None" = None
     review_due: list[datetime] = field(default_factory=list)
     enrolment: Enrolment | None = None
+    # What pages work out from this standing and the course structure of the same content version (locks and
+    # quiz results), kept with it in this process: derived, never part of what is stored in the cache.
+    derived: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def __getstate__(self):
+        return {**self.__dict__, "derived": {}}
 
     def due_count(self, now: datetime | None = None) -> int:
         return bisect.bisect_right(self.review_due, now or timezone.now())
@@ -447,10 +453,16 @@ def course_locks_for(*, course: Course, user) -> tuple[CourseLocks, dict[int, Qu
 def course_view_locks(
     *, view: CourseView, user, standing: Standing | None = None
 ) -> tuple[CourseLocks, dict[int, QuizResult]]:
+    """The locks and quiz results from the standing; worked out once per standing and kind of user in a process
+    (shared: never change them)."""
     standing = standing or student_standing(view=view, user=user)
-    results = quiz_results(view=view, standing=standing, user=user)
-    module_ids = [module.pk for module in view.structure.modules_for(user)]
-    return course_locks(course=view.course, user=user, module_ids=module_ids, results=results), results
+    found = standing.derived.get(("locks", user.is_staff))
+    if found is None:
+        results = quiz_results(view=view, standing=standing, user=user)
+        module_ids = [module.pk for module in view.structure.modules_for(user)]
+        found = course_locks(course=view.course, user=user, module_ids=module_ids, results=results), results
+        standing.derived[("locks", user.is_staff)] = found
+    return found
 
 
 def course_outline(*, course: Course, user, view: CourseView | None = None) -> CourseOutline:

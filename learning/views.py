@@ -184,9 +184,14 @@ def lesson_detail(request, course_slug, lesson_slug):
         progress = LessonProgress(user=request.user, lesson=page.lesson, status=LessonStatus.NOT_STARTED)
     else:
         progress = services.lesson_open(user=request.user, lesson=page.lesson, standing=standing)
-    complete_form = LessonCompleteForm(
-        action=reverse("learning:lesson_complete", kwargs={"course_slug": view.course.slug, "lesson_slug": lesson_slug})
-    )
+    complete_form = None
+    if quiz is None and progress.status != LessonStatus.COMPLETED and not request.user.is_staff:
+        # A lesson without a quiz is completed by hand; one with a quiz, by passing it.
+        complete_form = LessonCompleteForm(
+            action=reverse(
+                "learning:lesson_complete", kwargs={"course_slug": view.course.slug, "lesson_slug": lesson_slug}
+            )
+        )
     return render(
         request,
         "learning/lesson.html",

@@ -4,11 +4,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
+from diplocourse.template_urls import reverse_memo
 from lessons.markdown import Section, count_words, extract_sections, render_markdown
 
 WORDS_PER_MINUTE = 200
@@ -69,7 +69,7 @@ class Course(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("learning:outline", kwargs={"course_slug": self.slug})
+        return reverse_memo("learning:outline", course_slug=self.slug)
 
 
 class SourceKind(models.TextChoices):
@@ -167,7 +167,7 @@ class Module(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("learning:outline", kwargs={"course_slug": self.course.slug}) + f"#module-{self.slug}"
+        return reverse_memo("learning:outline", course_slug=self.course.slug) + f"#module-{self.slug}"
 
 
 class LessonQuerySet(models.QuerySet):
@@ -230,7 +230,7 @@ class Lesson(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("learning:lesson", kwargs={"course_slug": self.course.slug, "lesson_slug": self.slug})
+        return reverse_memo("learning:lesson", course_slug=self.course.slug, lesson_slug=self.slug)
 
     def clean(self):
         errors = {}

@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from diplocourse.template_urls import reverse_memo
 from lessons.models import Course, Lesson, Module
 
 
@@ -201,7 +201,7 @@ class Quiz(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("learning:quiz", kwargs={"course_slug": self.course.slug, "quiz_slug": self.slug})
+        return reverse_memo("learning:quiz", course_slug=self.course.slug, quiz_slug=self.slug)
 
     @property
     def is_final(self) -> bool:
@@ -491,7 +491,7 @@ class Attempt(models.Model):
         return f"{self.user} - {self.quiz} #{self.number}"
 
     def get_absolute_url(self):
-        return reverse("learning:attempt", kwargs={"course_slug": self.quiz.course.slug, "attempt_id": self.pk})
+        return reverse_memo("learning:attempt", course_slug=self.quiz.course.slug, attempt_id=self.pk)
 
     @property
     def is_open(self) -> bool:

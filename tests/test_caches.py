@@ -28,6 +28,24 @@ def test_url_tag_gives_what_reverse_gives_for_each_argument():
     assert len(template_urls._MEMO) == 5
 
 
+def test_model_addresses_come_from_the_memo_and_follow_a_renamed_slug(db):
+    """`get_absolute_url` of courses, lessons and quizzes reverses once per address, and a new slug is a new one."""
+    from tests.factories import QuizFactory
+
+    template_urls._MEMO.clear()
+    quiz = QuizFactory()
+    lesson, course = quiz.lesson, quiz.course
+    expected = reverse("learning:quiz", kwargs={"course_slug": course.slug, "quiz_slug": quiz.slug})
+    assert quiz.get_absolute_url() == quiz.get_absolute_url() == expected
+    assert lesson.get_absolute_url() == reverse(
+        "learning:lesson", kwargs={"course_slug": course.slug, "lesson_slug": lesson.slug}
+    )
+    assert course.get_absolute_url() == reverse("learning:outline", kwargs={"course_slug": course.slug})
+    assert len(template_urls._MEMO) == 3
+    course.slug = "renamed"
+    assert quiz.get_absolute_url() == f"/courses/renamed/quizzes/{quiz.slug}/"
+
+
 def test_url_tag_reverses_other_arguments_every_time_and_keeps_as_var():
     """An argument that is not a string or a number is never part of a remembered key; `as var` still works."""
     template_urls._MEMO.clear()
