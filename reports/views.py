@@ -5,6 +5,7 @@ Every report shows students' marks, so none is kept in a browser's or a proxy's 
 
 from http import HTTPStatus
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
@@ -78,11 +79,26 @@ def gradebook_csv(request, course_slug):
             _("Bad filter: nothing to export. %(errors)s") % {"errors": form.errors.as_text()},
             content_type="text/plain",
         )
+    students = _roster(course, form)
+    count = students.count()
+    if count > settings.GRADEBOOK_CSV_STREAM_MAX_STUDENTS:
+        # Streaming it would outlast a worker's timeout and be cut off: the task worker builds it instead.
+        messages.warning(
+            request,
+            _(
+                "The CSV of %(count)d students is too big to download at once (at most %(max)d). "
+                "Use “Export CSV”: it is prepared in the background and offered for download when ready."
+            )
+            % {"count": count, "max": settings.GRADEBOOK_CSV_STREAM_MAX_STUDENTS},
+        )
+        url = reverse("reports:gradebook", kwargs={"course_slug": course.slug})
+        query = form.roster_query()
+        return redirect(f"{url}?{query}" if query else url)
     module = form.cleaned_data["module"]
     columns = gradebook_report.gradebook_columns(course=course, module=module)
     filename = gradebook_csv_filename(course=course, module=module)
     return StreamingHttpResponse(
-        gradebook_csv_lines(columns=columns, students=_roster(course, form)),
+        gradebook_csv_lines(columns=columns, students=students),
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

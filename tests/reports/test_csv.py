@@ -130,13 +130,14 @@ def large_class(lessons):
     return lessons[0].course
 
 
-def test_csv_streams_five_thousand_students_with_queries_per_chunk(staff_client, large_class):
+def test_csv_streams_five_thousand_students_with_queries_per_chunk(staff_client, large_class, settings):
     """Every student's row is there, and queries grow by three per chunk of students, never per student.
 
-    Fixed: session, user, course, modules, lessons, quizzes, the students cursor (7); then progress,
-    attempts and mastery (quiz answers and reviews ranked and summed in one query) for each chunk of
-    CSV_CHUNK_SIZE students.
+    Fixed: session, user, course, modules, the class counted against the stream's limit (raised to this class
+    here), lessons, quizzes, the students cursor (8); then progress, attempts and mastery (quiz answers and
+    reviews ranked and summed in one query) for each chunk of CSV_CHUNK_SIZE students.
     """
+    settings.GRADEBOOK_CSV_STREAM_MAX_STUDENTS = STUDENTS
     chunks = math.ceil(STUDENTS / CSV_CHUNK_SIZE)
     with CaptureQueriesContext(connection) as queries:
         response = staff_client.get(csv_url(large_class))
@@ -145,8 +146,8 @@ def test_csv_streams_five_thousand_students_with_queries_per_chunk(staff_client,
         first_row = next(lines)
         queries_for_first_row = len(queries)
         rest = b"".join(lines)
-    assert queries_for_first_row == 7 + 3
-    assert len(queries) == 7 + 3 * chunks
+    assert queries_for_first_row == 8 + 3
+    assert len(queries) == 8 + 3 * chunks
     rows = list(csv.reader(io.StringIO((header + first_row + rest).decode())))
     assert rows[0][:6] == ["username", "email", "enrolled at", "last activity", "course %", "Talking (completed at)"]
     assert len(rows) == STUDENTS + 1
@@ -154,3 +155,19 @@ def test_csv_streams_five_thousand_students_with_queries_per_chunk(staff_client,
     first, second = (row[:2] + row[4:10] for row in rows[1:3])
     assert first == ["s00000", "s00000@example.com", "25", "2025-03-04T10:30:00+00:00", "", "", "", "80.00"]
     assert second == ["s00001", "s00001@example.com", "25", "2025-03-04T10:30:00+00:00", "", "", "", ""]
+
+
+def test_a_class_above_the_stream_limit_is_sent_to_the_background_export(staff_client, large_class, settings):
+    """Streaming more students than the limit could outlast a worker's timeout: the instructor is sent back to the
+    gradebook (same filter) with a message naming the limit and "Export CSV", which has no such limit."""
+    settings.GRADEBOOK_CSV_STREAM_MAX_STUDENTS = STUDENTS - 1
+    module = large_class.modules.first()
+    response = staff_client.get(csv_url(large_class) + f"?module={module.slug}")
+    gradebook = reverse("reports:gradebook", kwargs={"course_slug": large_class.slug})
+    assert response.status_code == 302
+    assert response["Location"] == f"{gradebook}?module={module.slug}"
+    page = staff_client.get(response["Location"]).text
+    assert f"The CSV of {STUDENTS} students is too big to download at once (at most {STUDENTS - 1})" in page
+    assert "Export CSV" in page
+    smaller = staff_client.get(csv_url(large_class) + "?group=completed")
+    assert smaller.status_code == 200 and smaller["Content-Type"] == "text/csv; charset=utf-8"
