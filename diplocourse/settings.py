@@ -236,7 +236,7 @@ LOGGING = {
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 # How many addresses a roster CSV may hold; a bigger class is uploaded in several files.
 ROSTER_CSV_MAX_ROWS = env.int("ROSTER_CSV_MAX_ROWS", default=5000)
-# The most students `gradebook.csv` streams in the request (about 3 s here at 2,000: docs/benchmarks.md, well inside
+# The most students `gradebook.csv` streams in the request (about 4 s here at 2,000: docs/benchmarks.md, well inside
 # a worker's or proxy's timeout); a bigger class gets its CSV from "Export CSV", built by the task worker.
 GRADEBOOK_CSV_STREAM_MAX_STUDENTS = env.int("GRADEBOOK_CSV_STREAM_MAX_STUDENTS", default=2000)
 CONTENT_DIR = env("CONTENT_DIR", default=str(BASE_DIR / "content"))
