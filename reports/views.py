@@ -85,11 +85,13 @@ def gradebook_csv(request, course_slug):
         # Streaming it would outlast a worker's timeout and be cut off: the task worker builds it instead.
         messages.warning(
             request,
-            _(
-                "The CSV of %(count)d students is too big to download at once (at most %(max)d). "
-                "Use “Export CSV”: it is prepared in the background and offered for download when ready."
+            ngettext(
+                "The CSV of %(count)d student is too big to download at once (at most %(max)d). ",
+                "The CSV of %(count)d students is too big to download at once (at most %(max)d). ",
+                count,
             )
-            % {"count": count, "max": settings.GRADEBOOK_CSV_STREAM_MAX_STUDENTS},
+            % {"count": count, "max": settings.GRADEBOOK_CSV_STREAM_MAX_STUDENTS}
+            + _("Use “Export CSV”: it is prepared in the background and offered for download when ready."),
         )
         url = reverse("reports:gradebook", kwargs={"course_slug": course.slug})
         query = form.roster_query()
