@@ -233,6 +233,10 @@ class AttemptFormCopy:
     questions_html: str
 
 
+# A drawn attempt form is only of use while its student works on it: an hour, not the day of other versioned entries.
+ATTEMPT_FORM_SECONDS = 60 * 60
+
+
 def _attempt_form_key(view: CourseView, user, attempt_id: int) -> str:
     return f"attempt-form:{attempt_id}:{user.pk}:{view.progress_version}"
 
@@ -258,7 +262,7 @@ def attempt_for_form(*, view: CourseView, user, attempt_id: int) -> tuple[Attemp
         if questions_html is not None:
             names = [field.attname for field in Attempt._meta.concrete_fields]
             row = Attempt.from_db(attempt._state.db, names, [getattr(attempt, name) for name in names])
-            store.set(key, AttemptFormCopy(attempt=row, questions_html=questions_html), CACHE_SECONDS)
+            store.set(key, AttemptFormCopy(attempt=row, questions_html=questions_html), ATTEMPT_FORM_SECONDS)
         return attempt, questions_html
     attempt = copy.copy(kept.attempt)
     attempt.quiz = quizzes[attempt.quiz_id]
