@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
-from diplocourse.template_urls import reverse_memo
+from lessons.addresses import reverse_memo
 from lessons.markdown import Section, count_words, extract_sections, render_markdown
 
 WORDS_PER_MINUTE = 200

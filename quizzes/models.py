@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from diplocourse.template_urls import reverse_memo
+from lessons.addresses import reverse_memo
 from lessons.models import Course, Lesson, Module
 
 

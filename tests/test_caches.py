@@ -5,8 +5,8 @@ from django.template import engines
 from django.test import RequestFactory
 from django.urls import reverse
 
-from diplocourse import template_urls
 from diplocourse.cache import VersionedCache
+from lessons import addresses
 
 
 def render(source: str, **context) -> str:
@@ -15,7 +15,7 @@ def render(source: str, **context) -> str:
 
 def test_url_tag_gives_what_reverse_gives_for_each_argument():
     """Remembered addresses are told apart by view name and arguments, positional or by name."""
-    template_urls._MEMO.clear()
+    addresses._MEMO.clear()
     source = "{% url 'learning:outline' slug %}|{% url 'learning:glossary' course_slug=slug %}|{% url 'login' %}"
     for slug in ("one", "two", "one"):
         assert render(source, slug=slug) == "|".join(
@@ -25,14 +25,14 @@ def test_url_tag_gives_what_reverse_gives_for_each_argument():
                 reverse("login"),
             ]
         )
-    assert len(template_urls._MEMO) == 5
+    assert len(addresses._MEMO) == 5
 
 
 def test_model_addresses_come_from_the_memo_and_follow_a_renamed_slug(db):
     """`get_absolute_url` of courses, lessons and quizzes reverses once per address, and a new slug is a new one."""
     from tests.factories import QuizFactory
 
-    template_urls._MEMO.clear()
+    addresses._MEMO.clear()
     quiz = QuizFactory()
     lesson, course = quiz.lesson, quiz.course
     expected = reverse("learning:quiz", kwargs={"course_slug": course.slug, "quiz_slug": quiz.slug})
@@ -41,14 +41,14 @@ def test_model_addresses_come_from_the_memo_and_follow_a_renamed_slug(db):
         "learning:lesson", kwargs={"course_slug": course.slug, "lesson_slug": lesson.slug}
     )
     assert course.get_absolute_url() == reverse("learning:outline", kwargs={"course_slug": course.slug})
-    assert len(template_urls._MEMO) == 3
+    assert len(addresses._MEMO) == 3
     course.slug = "renamed"
     assert quiz.get_absolute_url() == f"/courses/renamed/quizzes/{quiz.slug}/"
 
 
 def test_url_tag_reverses_other_arguments_every_time_and_keeps_as_var():
     """An argument that is not a string or a number is never part of a remembered key; `as var` still works."""
-    template_urls._MEMO.clear()
+    addresses._MEMO.clear()
 
     class Slug:
         def __init__(self, text):
@@ -60,7 +60,7 @@ def test_url_tag_reverses_other_arguments_every_time_and_keeps_as_var():
     source = "{% url 'learning:outline' slug as link %}<a href='{{ link }}'>x</a>"
     assert render(source, slug=Slug("a")) == f"<a href='{reverse('learning:outline', args=['a'])}'>x</a>"
     assert render(source, slug=Slug("b")) == f"<a href='{reverse('learning:outline', args=['b'])}'>x</a>"
-    assert template_urls._MEMO == {}
+    assert addresses._MEMO == {}
     assert render("{% url 'no-such-view' as link %}[{{ link }}]") == "[]"
 
 
