@@ -326,3 +326,27 @@ def test_an_attempt_closed_by_the_task_worker_shows_its_result(student_client, q
     assert "Submit for grading" in student_client.get(url).text
     assert attempts_close_overdue(now=timezone.now() + timedelta(minutes=10)) == 1
     assert "Submit for grading" not in student_client.get(url).text
+
+
+def test_staff_and_students_never_share_a_lesson_heading_or_its_neighbours(instructor, student, lessons):
+    """The lesson's heading and its previous/next links are kept per content version and kind of reader: staff see
+    their preview note and draft neighbours, students neither, whoever opened the lesson first."""
+    lessons[1].is_published = False
+    lessons[1].save()
+    staff_page = logged_in(instructor).get(lessons[0].get_absolute_url()).text
+    assert "Staff preview" in staff_page and "Next: Bargaining" in staff_page
+    page = logged_in(student).get(lessons[0].get_absolute_url()).text
+    assert "Staff preview" not in page and "Next: Treaties" in page and "Bargaining" not in page
+
+
+def test_the_next_module_unlocks_on_the_lesson_page_once_its_quizzes_are_passed(student_client, quiz):
+    """The next-lesson link is kept per lock state: locked before the pass, a link right after it."""
+    course = quiz.course
+    course.sequential_modules = True
+    course.save()
+    later = LessonFactory(module=ModuleFactory(course=course, slug="later", position=2), title="Summits", position=1)
+    assert "Next: Summits (locked" in student_client.get(quiz.lesson.get_absolute_url()).text
+    attempt = start(student_client, quiz)
+    student_client.post(attempt.get_absolute_url(), {**form_values(attempt), "submit": ""})
+    page = student_client.get(quiz.lesson.get_absolute_url()).text
+    assert f'rel="next" href="{later.get_absolute_url()}">Next: Summits' in page and "(locked" not in page
