@@ -4,11 +4,15 @@ models' `get_absolute_url`.
 Every page draws a dozen links (the header, the course menu, breadcrumbs); reversing each costs tens of
 microseconds, as much as a third of a small page's template. An address depends only on the view name, its
 string and number arguments, the current app, the URLconf, the script prefix and the language, all part of the
-memo's key; arguments of any other type (a model instance, say) are reversed every time.
+memo's key; arguments of any other type (a model instance, say) are reversed every time. Those three are read
+once per request (the language too: a `translation.override()` inside a request does not change the addresses
+given there, which only matters to language-prefixed URLs, and this project has none).
 """
 
+import threading
+
 from django.conf import settings
-from django.core.signals import setting_changed
+from django.core.signals import request_finished, request_started, setting_changed
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language
 
@@ -17,13 +21,20 @@ _MEMO_SIZE = 10_000
 _PLAIN = (str, int)
 
 
+# What else an address depends on, for callers without the request at hand (`get_absolute_url`): read once per
+# request in each thread, and again after a setting changes.
+_current = threading.local()
+
+
 def _environment(request) -> tuple:
-    """What else an address depends on; read once per request (each is a context-local lookup)."""
-    found = getattr(request, "_url_environment", None)
+    """What else an address depends on; read once per request (each part is a context-local lookup)."""
+    found = getattr(request, "_url_environment", None) if request is not None else getattr(_current, "env", None)
     if found is None:
         found = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), get_language())
         if request is not None:
             request._url_environment = found
+        else:
+            _current.env = found
     return found
 
 
@@ -55,6 +66,14 @@ def reverse_memo(view_name: str, **kwargs) -> str:
 
 def _forget(**kwargs):
     _MEMO.clear()
+    _current.env = None
+
+
+def _new_request(**kwargs):
+    # The script prefix is set for the request before `request_started` is sent.
+    _current.env = None
 
 
 setting_changed.connect(_forget)
+request_started.connect(_new_request)
+request_finished.connect(_new_request)
