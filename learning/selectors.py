@@ -50,28 +50,37 @@ class CourseStructure:
     modules: list[Module]
     lessons: list[Lesson]
     quizzes: list[Quiz]
+    # What staff and students may see of it, worked out once per process (never part of what is cached).
+    derived: dict = field(default_factory=dict, repr=False, compare=False)
 
-    def modules_for(self, user) -> list[Module]:
-        if user.is_staff:
-            return list(self.modules)
-        return [module for module in self.modules if module.is_published]
+    def __getstate__(self):
+        return {**self.__dict__, "derived": {}}
 
-    def lessons_for(self, user) -> list[Lesson]:
+    def _seen(self, what: str, user, everything: list, visible) -> tuple:
+        key = (what, user.is_staff)
+        found = self.derived.get(key)
+        if found is None:
+            found = self.derived[key] = tuple(everything if user.is_staff else filter(visible, everything))
+        return found
+
+    def modules_for(self, user) -> tuple[Module, ...]:
+        return self._seen("modules", user, self.modules, lambda module: module.is_published)
+
+    def lessons_for(self, user) -> tuple[Lesson, ...]:
         """The lessons a user may open, in reading order (drafts anywhere up the chain hide one from students)."""
-        if user.is_staff:
-            return list(self.lessons)
-        return [lesson for lesson in self.lessons if lesson.is_visible_to_students]
+        return self._seen("lessons", user, self.lessons, lambda lesson: lesson.is_visible_to_students)
 
-    def quizzes_for(self, user) -> list[Quiz]:
-        if user.is_staff:
-            return list(self.quizzes)
-        return [
-            quiz
-            for quiz in self.quizzes
-            if quiz.is_published
-            and (quiz.lesson is None or quiz.lesson.is_visible_to_students)
-            and (quiz.module is None or quiz.module.is_published)
-        ]
+    def quizzes_for(self, user) -> tuple[Quiz, ...]:
+        return self._seen(
+            "quizzes",
+            user,
+            self.quizzes,
+            lambda quiz: (
+                quiz.is_published
+                and (quiz.lesson is None or quiz.lesson.is_visible_to_students)
+                and (quiz.module is None or quiz.module.is_published)
+            ),
+        )
 
 
 def _course_structure_build(course: Course) -> CourseStructure:
@@ -152,14 +161,14 @@ def course_open(*, slug: str, user) -> CourseView:
     structure = None
     if course_id is not None:
         found = versions(course_id=course_id, user_id=user_id)
-        structure = _cached(f"course-structure:{course_id}:{found.course}")
+        structure = _cached(f"course-structure2:{course_id}:{found.course}")
     if structure is None or structure.course.slug != slug:
         course = Course.objects.filter(slug=slug).first()
         if course is None:
             raise Http404("No such course.")
         # Versions first, then the rows: what is stored is never older than the version it is stored under.
         found = versions(course_id=course.pk, user_id=user_id)
-        structure = _cached(f"course-structure:{course.pk}:{found.course}", lambda: _course_structure_build(course))
+        structure = _cached(f"course-structure2:{course.pk}:{found.course}", lambda: _course_structure_build(course))
         cache.set(_slug_key(slug), course.pk, CACHE_SECONDS)
         course_id = course.pk
     if len(_slug_ids) > 1000:

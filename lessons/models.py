@@ -320,3 +320,8 @@ class LessonProgress(models.Model):
 
     def __str__(self):
         return f"{self.user} - {self.lesson}: {self.get_status_display()}"
+
+    @property
+    def status_label(self) -> str:
+        """The status's label, as `get_status_display()` gives it, without rebuilding the field's choices."""
+        return LessonStatus(self.status).label
