@@ -1,5 +1,6 @@
 """The project's cache pieces: `{% url %}` reversed once per process, the per-process front of versioned keys."""
 
+import pytest
 from django.core.cache import cache, caches
 from django.template import engines
 from django.test import RequestFactory
@@ -86,3 +87,24 @@ def test_the_versioned_front_forgets_its_oldest_entries():
         front.set(f"v-size:{index}", index)
     assert list(front._table) == ["v-size:2", "v-size:3", "v-size:4"]
     assert front.get("v-size:0") == 0  # read back from the shared cache
+
+
+def test_static_addresses_come_from_the_manifest_once_per_process(tmp_path, settings):
+    """Production's static storage gives whitenoise's hashed address, and looks each one up only once."""
+    import json
+
+    from whitenoise.storage import CompressedManifestStaticFilesStorage
+
+    from diplocourse.storage import StaticFilesStorage
+
+    settings.DEBUG = False
+    manifest = {"paths": {"css/site.css": "css/site.0123abcd.css"}, "version": "1.1", "hash": "x"}
+    (tmp_path / "staticfiles.json").write_text(json.dumps(manifest))
+    ours = StaticFilesStorage(location=tmp_path, base_url="/static/")
+    theirs = CompressedManifestStaticFilesStorage(location=tmp_path, base_url="/static/")
+    assert ours.url("css/site.css") == theirs.url("css/site.css") == "/static/css/site.0123abcd.css"
+    ours.hashed_files = {}  # a second lookup would now fail: the address is kept
+    assert ours.url("css/site.css") == "/static/css/site.0123abcd.css"
+    settings.STATIC_URL = "/assets/"  # any setting changed: worked out again, and the manifest is now empty
+    with pytest.raises(ValueError, match=r"css/site\.css"):
+        ours.url("css/site.css")
