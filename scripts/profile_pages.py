@@ -1,7 +1,7 @@
 """Time the student pages in-process with production-like settings, and show where the time goes.
 
     .venv/bin/python scripts/profile_pages.py [-n 200] [--redis redis://127.0.0.1:6379/15]
-                                              [--profile outline] [--top 30] [--after-change]
+                                              [--profile outline] [--top 30] [--after-change] [--instructions]
 
 Runs in this process through Django's test client (no server, no network): `DEBUG` off, the cached
 template loader, the local-memory cache (or Redis with `--redis`, which also holds the sessions, as in
@@ -13,7 +13,9 @@ queries and Redis commands (round trips) per request and the ratio to the authen
 (`/bench/floor/`: a session and a logged-in user, nothing else). `--profile PAGE` prints a cProfile
 top list of N requests of that page (`--sort tottime|cumulative`). `--after-change` also times a
 student's loop through a quiz (quiz page, start, attempt form, autosave, submit, result) and the
-outline right after it, when the student's standing is rebuilt.
+outline right after it, when the student's standing is rebuilt. `--instructions` counts each page's CPU
+instructions per request under valgrind instead of timing it: slow (about a minute a page) but the same
+from run to run whatever else the machine does, so two versions of the code compare exactly.
 
 Not a test and not a benchmark of the stack (see `make bench` for that): it measures what the
 application itself costs per request, steadily enough to compare two versions of the code.
@@ -210,6 +212,33 @@ def _answers(page: str) -> dict:
     return answers
 
 
+PAGES = ("bare", "floor", "catalog (anonymous)", "outline", "lesson", "quiz page", "attempt form")
+
+
+def count_instructions(args) -> None:
+    """Each page's CPU instructions per request in this process, counted by valgrind's callgrind: the same for the
+    same code and data whatever else the machine does (unlike milliseconds). A run that warms every page and stops
+    is subtracted from one that then requests the page N times; the database and Redis run in their own processes
+    and are not counted, as the app workers' CPU in `make bench`. About a minute per page."""
+    import re
+    import subprocess
+
+    def collected(page: str, n: int) -> int:
+        command = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, __file__]
+        command += ["--loop", page, "-n", str(n)] + (["--redis", args.redis] if args.redis else [])
+        done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"})
+        found = re.search(r"Collected : (\d+)", done.stderr)
+        if done.returncode or not found:
+            sys.exit(done.stderr[-2000:])
+        return int(found.group(1))
+
+    base = collected("floor", 0)
+    counts = {page: (collected(page, args.n) - base) / args.n for page in PAGES}
+    print(f"{'page':28} {'instructions/request':>20} {'x floor':>8}")
+    for page, count in counts.items():
+        print(f"{page:28} {count:20,.0f} {counts['floor'] / count:8.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", type=int, default=200, help="requests per page (default 200)")
@@ -219,7 +248,14 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--after-change", action="store_true", help="also time a submit and the pages right after it")
     parser.add_argument("--sql", action="store_true", help="with --after-change: print each step's SQL")
+    parser.add_argument(
+        "--instructions", action="store_true", help="count CPU instructions per request under valgrind (steady)"
+    )
+    parser.add_argument("--loop", default="", help=argparse.SUPPRESS)  # one page, n times, for --instructions
     args = parser.parse_args()
+    if args.instructions:
+        count_instructions(args)
+        return
     configure(args)
     from django.urls import reverse
 
@@ -233,6 +269,14 @@ def main() -> None:
         "quiz page": (student, quiz.get_absolute_url()),
         "attempt form": (student, attempt.get_absolute_url()),
     }
+    if args.loop:
+        for client, path in pages.values():
+            for _ in range(30):
+                client.get(path)
+        client, path = pages[args.loop]
+        for _ in range(args.n):
+            client.get(path)
+        return
     if args.profile:
         client, path = pages[args.profile]
         profile(client, path, args.n, args.sort, args.top)
