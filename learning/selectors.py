@@ -250,7 +250,9 @@ def _attempt_form_key(view: CourseView, user, attempt_id: int) -> str:
     return f"attempt-form:{attempt_id}:{user.pk}:{view.progress_version}"
 
 
-def attempt_for_form(*, view: CourseView, user, attempt_id: int) -> tuple[Attempt, str | None]:
+def attempt_for_form(
+    *, view: CourseView, user, attempt_id: int, quizzes: dict[int, Quiz]
+) -> tuple[Attempt, str | None]:
     """The student's own attempt in this course (404 for anyone else's) and, while it is open, its questions drawn
     with the saved answers (None once it is closed, or when a question has no kept shape: the caller draws it).
 
@@ -258,8 +260,8 @@ def attempt_for_form(*, view: CourseView, user, attempt_id: int) -> tuple[Attemp
     student's progress version (a submit, a close or a mark saves the attempt, see quizzes/signals.py; a saved
     answer bumps it in `quizzes.services`), so a reload reads no attempt and no slot, and never shows answers
     older than the last save. The attempt comes back with its slots when read, without them when kept.
+    `quizzes` are the course's quizzes by id, from `view`'s structure.
     """
-    quizzes = {quiz.pk: quiz for quiz in view.structure.quizzes}
     store = caches["versioned"]
     key = _attempt_form_key(view, user, attempt_id)
     kept = store.get(key)

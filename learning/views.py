@@ -288,7 +288,9 @@ def attempt_detail(request, course_slug, attempt_id):
     questions_html = None
     if request.method == "GET" and PENDING_ANSWERS not in request.session:
         # Drawn with the saved answers, or kept so since the student's last change (then no query).
-        attempt, questions_html = selectors.attempt_for_form(view=view, user=request.user, attempt_id=attempt_id)
+        attempt, questions_html = selectors.attempt_for_form(
+            view=view, user=request.user, attempt_id=attempt_id, quizzes=quizzes
+        )
     else:
         attempt = quiz_selectors.attempt_get(course=course, attempt_id=attempt_id, user=request.user, quizzes=quizzes)
     autosave = request.method == "POST" and request.headers.get("X-Autosave") == "1"

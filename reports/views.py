@@ -69,16 +69,20 @@ def _roster(course, form: GradebookFilterForm):
     )
 
 
+def _bad_export_filter(form: GradebookFilterForm) -> HttpResponseBadRequest:
+    return HttpResponseBadRequest(
+        _("Bad filter: nothing to export. %(errors)s") % {"errors": form.errors.as_text()},
+        content_type="text/plain",
+    )
+
+
 @never_cache
 @staff_member_required
 def gradebook_csv(request, course_slug):
     course = course_get(slug=course_slug, user=request.user)
     form = GradebookFilterForm(request.GET, modules=gradebook_report.course_modules(course=course))
     if not form.is_valid():
-        return HttpResponseBadRequest(
-            _("Bad filter: nothing to export. %(errors)s") % {"errors": form.errors.as_text()},
-            content_type="text/plain",
-        )
+        return _bad_export_filter(form)
     students = _roster(course, form)
     count = students.count()
     if count > settings.GRADEBOOK_CSV_STREAM_MAX_STUDENTS:
@@ -113,10 +117,7 @@ def gradebook_export_start(request, course_slug):
     course = course_get(slug=course_slug, user=request.user)
     form = GradebookFilterForm(request.GET, modules=gradebook_report.course_modules(course=course))
     if not form.is_valid():
-        return HttpResponseBadRequest(
-            _("Bad filter: nothing to export. %(errors)s") % {"errors": form.errors.as_text()},
-            content_type="text/plain",
-        )
+        return _bad_export_filter(form)
     export = gradebook_export_request(
         course=course,
         user=request.user,
