@@ -22,6 +22,7 @@ account_patterns = (
 
 _ours = [
     path("signup/", views.signup, name="signup"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
     path("password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
 ]
 _replaced = {pattern.name for pattern in _ours}

@@ -103,6 +103,21 @@ def delete(request):
     return render(request, "accounts/delete.html", {"form": form})
 
 
+class LogoutView(auth_views.LogoutView):
+    """Django's log-out (a POST), with a page at the same address that asks for it.
+
+    The header links here instead of holding a log-out form on every page: a GET only shows the button and
+    logs nobody out, so a link or an image elsewhere cannot end a session.
+    """
+
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect(settings.LOGOUT_REDIRECT_URL)
+        return render(request, "registration/logout.html")
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's password reset, with a limit on e-mails per address and per client (accounts/throttling.py)."""
 

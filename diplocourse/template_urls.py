@@ -13,6 +13,7 @@ from django.utils.html import conditional_escape
 from lessons.addresses import reverse_remembered
 
 register = Library()
+_UNSET = object()
 
 
 class MemoURLNode(URLNode):
@@ -21,13 +22,12 @@ class MemoURLNode(URLNode):
         kwargs = {k: v.resolve(context) for k, v in self.kwargs.items()}
         view_name = self.view_name.resolve(context)
         request = getattr(context, "request", None)
-        try:
-            current_app = context.request.current_app
-        except AttributeError:
-            try:
-                current_app = context.request.resolver_match.namespace
-            except AttributeError:
-                current_app = None
+        # As Django's tag: the request's current_app, else its resolved namespace (without raising and catching
+        # an AttributeError for each link of a page, as requests seldom have either).
+        current_app = getattr(request, "current_app", _UNSET)
+        if current_app is _UNSET:
+            match = getattr(request, "resolver_match", None)
+            current_app = getattr(match, "namespace", None)
         url = ""
         try:
             url = reverse_remembered(view_name, args, kwargs, current_app, request)

@@ -113,6 +113,23 @@ def test_login_and_logout(client, student):
     assert not client.get(reverse("lessons:catalog")).context["user"].is_authenticated
 
 
+def test_log_out_link_asks_before_logging_out(student_client, student):
+    """The header's "Log out" is a link to a page with the button: opening it (or having a link or an image
+    elsewhere request it) logs nobody out; the button's POST does."""
+    page = student_client.get(reverse("learning:dashboard")).text
+    assert f'href="{reverse("logout")}">Log out</a>' in page
+    response = student_client.get(reverse("logout"))
+    assert response.status_code == HTTPStatus.OK
+    assert "no-store" in response["Cache-Control"]
+    assert '<button type="submit" class="btn btn-primary">Log out</button>' in response.text
+    assert student_client.get(reverse("lessons:catalog")).context["user"] == student
+    response = student_client.post(reverse("logout"))
+    assert response.status_code == HTTPStatus.FOUND
+    assert not student_client.get(reverse("lessons:catalog")).context["user"].is_authenticated
+    # Logged out, the page has nothing to ask: back to the courses.
+    assert student_client.get(reverse("logout"))["Location"] == reverse("lessons:catalog")
+
+
 def test_wrong_password_is_refused_with_a_message(client, student):
     """A failed login says so and logs nobody in."""
     response = client.post(reverse("login"), {"username": "sam", "password": "nope"})

@@ -62,7 +62,7 @@ def test_new_student_signs_up_reads_takes_a_quiz_and_sees_progress(live_server, 
     page.get_by_label("Password*", exact=True).fill("a-long-passphrase-7")
     page.get_by_label("Password confirmation").fill("a-long-passphrase-7")
     page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    expect(page.get_by_role("link", name="Log out")).to_be_visible()
 
     page.get_by_role("link", name=course.title, exact=True).click()
     expect(page.get_by_test_id("course-progress")).to_contain_text(f"0 of {step_count} steps done")
