@@ -48,6 +48,7 @@ def test_student_and_staff_pages_are_valid_html(vnu, client, student, instructor
         "certificate": (student, reverse("certificates:course_certificate", args=[course])),
         "account": (student, reverse("accounts:account")),
         "account-delete": (student, reverse("accounts:delete")),
+        "log-out": (student, reverse("logout")),
         "reports": (instructor, reverse("reports:index")),
         "gradebook": (instructor, reverse("reports:gradebook", args=[course])),
         "roster-upload": (instructor, reverse("reports:roster_upload", args=[course])),

@@ -99,6 +99,19 @@ def test_new_student_signs_up_reads_takes_a_quiz_and_sees_progress(live_server, 
     expect(page.get_by_test_id("quiz-diplomacy-art-and-practice")).to_contain_text("passed")
     expect(page.locator(".status-completed")).to_have_count(1)
 
+    # The header's "Log out" asks first; the button logs out, and logging in again finds the progress kept.
+    page.get_by_role("link", name="Log out").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log out")
+    assert_accessible(page)
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("link", name="Log in")).to_be_visible()
+    page.get_by_role("link", name="Log in").click()
+    page.get_by_label("Username").fill("newstudent")
+    page.get_by_label("Password").fill("a-long-passphrase-7")
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"{live_server.url}{course.get_absolute_url()}")
+    expect(page.get_by_test_id("course-progress")).to_contain_text(f"1 of {step_count} steps done")
+
 
 def test_a_student_downloads_their_data_and_deletes_the_account(live_server, page: Page):
     """From the navbar's Account item: download the data file, then delete the account with the password."""
