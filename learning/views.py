@@ -252,8 +252,14 @@ def quiz_detail(request, course_slug, quiz_slug):
     if any(services.attempt_close_if_overdue(attempt=attempt) for attempt in attempts if attempt.is_open):
         attempts = quiz_selectors.quiz_attempts(quiz=quiz, user=request.user)
     result = quiz_selectors.quiz_result(quiz=quiz, attempts=attempts)
-    context = {"course": course, "quiz": quiz, "attempts": attempts, "result": result}
-    return render(request, "quizzes/quiz_detail.html", context | {"course_version": view.course_version})
+    context = {
+        "course": course,
+        "quiz": quiz,
+        "attempts": attempts,
+        "result": result,
+        "course_version": view.course_version,
+    }
+    return render(request, "quizzes/quiz_detail.html", context)
 
 
 @login_required
